@@ -1,0 +1,188 @@
+"""Read admin-edited YAML into pydantic models, with errors that point at file:line.
+
+PyYAML's composer keeps the position of every node; the loader keeps a map from each
+value's path (keys and list indexes) to its line and column, so that a pydantic error
+about ``rules.3.when.prefix`` can be reported where the admin wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mappings.errors import ConfigError, ConfigProblem
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Location = tuple[int, int]
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML with the position of every value, keyed by its path."""
+
+    path: str
+    data: Any
+    positions: dict[PathKey, Location] = field(default_factory=dict)
+    duplicates: list[ConfigProblem] = field(default_factory=list)
+
+    def locate(self, loc: Sequence[str | int]) -> Location:
+        """Return the line and column of the deepest known prefix of ``loc``."""
+        key = tuple(loc)
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def parse_yaml(text: str, path: str) -> YamlDocument:
+    """Parse YAML text, keeping positions; raise ``ConfigError`` on bad syntax."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise ConfigError([_syntax_problem(exc, path)]) from exc
+
+    document = YamlDocument(path=path, data=None)
+    if node is None:
+        return document
+    document.data = _build(node, (), document, yaml.SafeLoader(""))
+    return document
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Read and parse one YAML file; a missing or unreadable file is a config error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError.single(
+            str(path), "file not found", hint="Check the path, or pass --config PATH"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError.single(
+            str(path), f"cannot read the file ({type(exc).__name__})",
+            hint="Save it as UTF-8 text readable by the sidos user",
+        ) from exc
+
+    return parse_yaml(text, str(path))
+
+
+def validate_document(
+    document: YamlDocument, model: type[ModelT], *, empty: Any = None
+) -> ModelT:
+    """Validate a parsed document against ``model``, mapping errors to lines.
+
+    Args:
+        document: the parsed file.
+        model: the pydantic model the top level must satisfy.
+        empty: what an empty file stands for; ``None`` makes an empty file an error.
+
+    Returns:
+        The validated model.
+
+    Raises:
+        ConfigError: with one problem per duplicate key and per validation error.
+    """
+    data = document.data
+    if data is None:
+        if empty is None:
+            raise ConfigError.single(
+                document.path, "the file is empty",
+                hint=f"Write the {model.__name__} settings it should hold",
+            )
+        data = empty
+
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        problems = document.duplicates + problems_from_validation(exc, document)
+        raise ConfigError(problems) from None
+    if document.duplicates:
+        raise ConfigError(document.duplicates)
+
+    return result
+
+
+def problems_from_validation(
+    exc: ValidationError, document: YamlDocument
+) -> list[ConfigProblem]:
+    """Turn pydantic's errors into located problems with a hint each."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = [part for part in error["loc"] if isinstance(part, str | int)]
+        line, column = document.locate(loc)
+        where = ".".join(str(part) for part in loc) or "(top level)"
+        problems.append(
+            ConfigProblem(
+                document.path, line, column,
+                f"{where}: {error['msg']}", _hint_for(error["type"]),
+            )
+        )
+    return problems
+
+
+def _hint_for(error_type: str) -> str:
+    hints = {
+        "missing": "Add this setting",
+        "extra_forbidden": "Remove it or check its spelling against the documentation",
+        "literal_error": "Use one of the values listed",
+        "enum": "Use one of the values listed",
+    }
+    return hints.get(error_type, "Correct the value")
+
+
+def _build(
+    node: yaml.Node, path: PathKey, document: YamlDocument, loader: yaml.SafeLoader
+) -> Any:
+    document.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        return _build_mapping(node, path, document, loader)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, (*path, i), document, loader)
+            for i, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def _build_mapping(
+    node: yaml.MappingNode,
+    path: PathKey,
+    document: YamlDocument,
+    loader: yaml.SafeLoader,
+) -> dict[Any, Any]:
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = _build(key_node, (*path, "<key>"), document, loader)
+        if key in result:
+            document.duplicates.append(
+                ConfigProblem(
+                    document.path, key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1, f"duplicate key {key!r}",
+                    "Keep one of them: YAML would silently use the last",
+                )
+            )
+        key_text = key if isinstance(key, str | int) else str(key)
+        result[key] = _build(value_node, (*path, key_text), document, loader)
+    document.positions.pop((*path, "<key>"), None)
+    return result
+
+
+def _syntax_problem(exc: yaml.YAMLError, path: str) -> ConfigProblem:
+    mark = getattr(exc, "problem_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    return ConfigProblem(
+        path, line, column, f"YAML syntax error: {problem}",
+        "Check indentation and quoting near this position",
+    )
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """Return ``value`` when it is a mapping, else an empty one."""
+    return value if isinstance(value, Mapping) else {}

@@ -1,0 +1,49 @@
+"""Partners: the golden records that resolution builds from organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mappings.model import Organisation, SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two records were judged the same organisation, related, or unsure.
+
+    ``decision`` is ``match``, ``related`` (different legal entities of one group),
+    ``review`` (waiting for a person) or ``non_match``.
+    """
+
+    left: SourceRef
+    right: SourceRef
+    decision: str
+    score: float
+    rule: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Partner:
+    """One real organisation: its id, its member records and its golden record."""
+
+    partner_id: str
+    members: list[Organisation]
+    golden: Organisation
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def units(self) -> frozenset[str]:
+        """Return the units that work with this partner, across all members."""
+        return frozenset().union(*(member.units for member in self.members))
+
+    @property
+    def staff(self) -> frozenset[str]:
+        """Return the staff who recorded or worked with this partner."""
+        return frozenset().union(*(member.staff for member in self.members))
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Return every role seen in the members' records."""
+        return frozenset().union(*(member.roles for member in self.members))

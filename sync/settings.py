@@ -1,0 +1,234 @@
+"""Settings from ``config/sidos.yaml``, overridable from the environment.
+
+Every setting can be replaced by an environment variable named ``SIDOS_`` plus its path
+joined by ``__`` (``SIDOS_CRM__BASE_URL``, ``SIDOS_STATE__URL``). Secrets are accepted
+only from the environment (``SIDOS_CRM__TOKEN``) and never from the YAML file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from mappings.errors import ConfigError, ConfigProblem
+from mappings.yamlfile import YamlDocument, problems_from_validation, read_yaml
+
+DEFAULT_CONFIG = Path("config/sidos.yaml")
+SECRET_PATHS: tuple[tuple[str, ...], ...] = (("crm", "token"),)
+FieldPolicy = Literal["own", "fill", "never"]
+
+
+class Strict(BaseModel):
+    """A settings section that refuses unknown keys, catching typos."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RateLimit(Strict):
+    """At most ``requests`` calls in any rolling window of ``seconds``."""
+
+    requests: int = Field(190, gt=0)
+    seconds: float = Field(10.0, gt=0)
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """Read the ``190/10s`` form used on the command line."""
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*", text)
+        if match is None:
+            raise ValueError(f"rate limit {text!r} is not of the form 190/10s")
+        return cls(requests=int(match[1]), seconds=float(match[2]))
+
+
+class CRMSettings(Strict):
+    """The CRM sidos reads and writes."""
+
+    kind: Literal["hubspot"] = "hubspot"
+    name: str = "hubspot"
+    base_url: str = "https://api.hubapi.com"
+    token: SecretStr | None = None
+    timeout_seconds: float = Field(30.0, gt=0)
+    rate_limit: RateLimit = RateLimit()
+    rate_margin: float = Field(
+        0.05, ge=0, lt=1, description="share of the limit left for people and others"
+    )
+    search_per_second: float = Field(4.0, gt=0)
+    max_retries: int = Field(6, ge=0)
+    fields: dict[str, str] = Field(
+        default_factory=lambda: {
+            "name": "name",
+            "business_id": "y_tunnus",
+            "domain": "domain",
+            "municipality": "city",
+            "postcode": "zip",
+            "address": "address",
+            "phone": "phone",
+            "country": "country",
+            "industry_code": "toimialakoodi",
+            "owner_id": "hubspot_owner_id",
+        }
+    )
+    policies: dict[str, FieldPolicy] = Field(default_factory=dict)
+
+
+class CSVSourceSettings(Strict):
+    """A CSV export of a project system, one row per project and organisation."""
+
+    kind: Literal["csv"] = "csv"
+    name: str
+    path: Path
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+    columns: dict[str, str] = Field(default_factory=dict)
+    roles: dict[str, str] = Field(
+        default_factory=dict, description="source role value → canonical role"
+    )
+
+
+class StateSettings(Strict):
+    """Where sidos keeps its state: SQLite by default, PostgreSQL for a fleet."""
+
+    url: str = "sqlite:///sidos-state.db"
+
+
+class LoggingSettings(Strict):
+    """How sidos writes its log events."""
+
+    format: Literal["console", "json"] = "console"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class MappingsSettings(Strict):
+    """Files holding the classification rules, relative to this file."""
+
+    rules: Path = Path("mappings.yaml")
+    overrides: Path = Path("overrides.yaml")
+    tests: Path = Path("mappings_tests.yaml")
+
+
+class MatchingSettings(Strict):
+    """Thresholds of partner resolution."""
+
+    match_threshold: float = Field(0.88, ge=0, le=1)
+    review_threshold: float = Field(0.70, ge=0, le=1)
+
+
+class SyncSettings(Strict):
+    """How plans are applied to the CRM."""
+
+    batch_size: int = Field(100, ge=1, le=100)
+    merge_policy: Literal["auto", "review", "off"] = "review"
+    merge_threshold: float = Field(0.95, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    """All of sidos's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIDOS_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    crm: CRMSettings = CRMSettings()
+    sources: list[CSVSourceSettings] = Field(default_factory=list)
+    state: StateSettings = StateSettings()
+    logging: LoggingSettings = LoggingSettings()
+    mappings: MappingsSettings = MappingsSettings()
+    matching: MatchingSettings = MatchingSettings()
+    sync: SyncSettings = SyncSettings()
+    config_dir: Path = Path("config")
+
+    @field_validator("sources")
+    @classmethod
+    def _names_unique(cls, sources: list[CSVSourceSettings]) -> list[CSVSourceSettings]:
+        names = [source.name for source in sources]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"source names must be unique; repeated: {duplicates}")
+        return sources
+
+    def resolve(self, path: Path) -> Path:
+        """Return ``path`` made absolute against the directory of the config file."""
+        return path if path.is_absolute() else self.config_dir / path
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Let the environment win over values read from the YAML file."""
+        return env_settings, init_settings, file_secret_settings
+
+
+def config_path(explicit: Path | None = None) -> Path:
+    """Return the config file to read: the flag, else ``SIDOS_CONFIG``, else default."""
+    if explicit is not None:
+        return explicit
+    return Path(os.environ.get("SIDOS_CONFIG", str(DEFAULT_CONFIG)))
+
+
+def load_settings(path: Path) -> Settings:
+    """Read, check and validate the settings file, then apply the environment.
+
+    Raises:
+        ConfigError: the file is missing, not YAML, holds a secret, or is invalid; each
+            problem carries the file, line and what to do.
+    """
+    document = read_yaml(path)
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError.single(
+            str(path), "the top level must be a mapping of sections",
+            hint="Start with `crm:`, `sources:` and `state:`",
+        )
+    problems = document.duplicates + _secret_problems(document)
+    if problems:
+        raise ConfigError(problems)
+
+    data = {**data, "config_dir": path.parent}
+    try:
+        return Settings(**data)
+    except ValueError as exc:
+        raise ConfigError(_located(exc, document)) from None
+
+
+def _secret_problems(document: YamlDocument) -> list[ConfigProblem]:
+    problems = []
+    for secret in SECRET_PATHS:
+        section: Any = document.data
+        for key in secret:
+            section = section.get(key) if isinstance(section, dict) else None
+        if section is not None:
+            line, column = document.locate(secret)
+            variable = "SIDOS_" + "__".join(part.upper() for part in secret)
+            problems.append(
+                ConfigProblem(
+                    document.path, line, column,
+                    f"{'.'.join(secret)} is a secret and may not be written here",
+                    f"Remove it and set the environment variable {variable}",
+                )
+            )
+    return problems
+
+
+def _located(exc: ValueError, document: YamlDocument) -> list[ConfigProblem]:
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return [ConfigProblem(document.path, 1, 1, str(exc))]
+    problems = problems_from_validation(exc, document)
+    for problem, error in zip(problems, exc.errors(include_url=False), strict=True):
+        variable = "SIDOS_" + "__".join(str(part).upper() for part in error["loc"])
+        if variable in os.environ:
+            problem_text = f"{problem.message} (from the environment: {variable})"
+            problems[problems.index(problem)] = ConfigProblem(
+                "environment", 0, 0, problem_text, problem.hint
+            )
+    return problems
