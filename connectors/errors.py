@@ -14,10 +14,16 @@ class APIError(SidosError):
     """Raised when a call to a CRM or source fails."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, correlation_id: str = ""
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        correlation_id: str = "",
+        category: str = "",
     ) -> None:
         self.status = status
         self.correlation_id = correlation_id
+        self.category = category
         super().__init__(message)
 
 
@@ -34,9 +40,12 @@ class RetriableAPIError(APIError):
         status: int | None = None,
         retry_after: float | None = None,
         correlation_id: str = "",
+        category: str = "",
     ) -> None:
         self.retry_after = retry_after
-        super().__init__(message, status=status, correlation_id=correlation_id)
+        super().__init__(
+            message, status=status, correlation_id=correlation_id, category=category
+        )
 
 
 class FatalAPIError(APIError):

@@ -47,3 +47,14 @@ class Partner:
     def roles(self) -> frozenset[str]:
         """Return every role seen in the members' records."""
         return frozenset().union(*(member.roles for member in self.members))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """A person's verdict on an uncertain pair: ``same`` (must-link) or ``different``
+    (cannot-link). It is honoured on every later run."""
+
+    left: SourceRef
+    right: SourceRef
+    verdict: str
+    decided_by: str = ""

@@ -58,6 +58,15 @@ class CRMSettings(Strict):
     )
     search_per_second: float = Field(4.0, gt=0)
     max_retries: int = Field(6, ge=0)
+    retry_max_wait_seconds: float = Field(
+        60.0, gt=0, description="longest single wait before a retry"
+    )
+    search_lookback_seconds: float = Field(
+        300.0, ge=0, description="overlap re-read before the incremental cursor"
+    )
+    search_horizon_seconds: float = Field(
+        30.0, ge=0, description="how far behind now an incremental read stops"
+    )
     fields: dict[str, str] = Field(
         default_factory=lambda: {
             "name": "name",
@@ -111,10 +120,29 @@ class MappingsSettings(Strict):
 
 
 class MatchingSettings(Strict):
-    """Thresholds of partner resolution."""
+    """Thresholds of partner resolution and the survivorship of golden records."""
 
     match_threshold: float = Field(0.88, ge=0, le=1)
     review_threshold: float = Field(0.70, ge=0, le=1)
+    related_threshold: float = Field(
+        0.75, ge=0, le=1,
+        description="name similarity at which records with different business ids "
+        "are linked as related entities of one group",
+    )
+    learn_weights: bool = Field(
+        True, description="learn per-field weights from the data (EM) on each run"
+    )
+    window: int = Field(
+        6, ge=1, le=50, description="neighbours compared in each sorted block"
+    )
+    source_priority: list[str] = Field(
+        default_factory=list,
+        description="sources in order of trust for golden-record fields",
+    )
+    field_priority: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="per-field source order overriding source_priority",
+    )
 
 
 class SyncSettings(Strict):

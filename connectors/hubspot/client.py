@@ -1,0 +1,341 @@
+"""The HubSpot connector: sidos's CRM, read and written through the CRM v3 API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import requests
+import structlog
+from pydantic import SecretStr
+
+from connectors.base import BatchResult, CompanyWrite, Owner
+from connectors.errors import FatalAPIError
+from connectors.http import (
+    CallStats,
+    JSONClient,
+    Limiter,
+    RetryPolicy,
+    Window,
+    account_key,
+    authorise_session,
+    build_session,
+    shared_limiter,
+)
+from connectors.hubspot import companies, owners, properties, writes
+from connectors.hubspot.models import Company, parse
+from connectors.hubspot.schema import OWN_PROPERTIES
+from connectors.hubspot.search import ModifiedSearch
+from mappings.model import SourceRecord
+from sync.settings import CRMSettings
+
+log = structlog.get_logger(__name__)
+
+
+class HubSpotConnector:
+    """Read and write a HubSpot account's companies, owners and sidos's properties.
+
+    Every call goes through one limiter per account and process, is retried under
+    the settings' policy, and is counted in ``stats``.
+    """
+
+    def __init__(
+        self,
+        settings: CRMSettings,
+        *,
+        session: requests.Session | None = None,
+        limiter: Limiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        token = require_token(settings)
+        self.name = settings.name
+        self.settings = settings
+        self.stats = CallStats()
+        self.merged_ids: dict[str, str] = {}
+        self._clock = clock
+        self._cursor: str | None = None
+        self._api = JSONClient(
+            settings.base_url,
+            authorise_session(session or build_session(), token),
+            limiter=limiter or account_limiter(settings, token),
+            retry=retry_policy(settings),
+            timeout=settings.timeout_seconds,
+            stats=self.stats,
+            sleep=sleep,
+        )
+
+    @property
+    def properties(self) -> list[str]:
+        """Return the company properties read: mapped fields, sidos's own, system."""
+        names = [*self.settings.fields.values(), *OWN_PROPERTIES]
+        return list(dict.fromkeys([*names, *companies.SYSTEM_PROPERTIES]))
+
+    def pull(self, cursor: str | None = None) -> Iterator[SourceRecord]:
+        """Yield every company for ``None``, else those changed since ``cursor``.
+
+        Archived companies are yielded too, with ``archived=True``, so that deletes
+        are seen. ``next_cursor`` is set once the records are exhausted.
+
+        Args:
+            cursor: epoch milliseconds as a string, from ``next_cursor``.
+
+        Yields:
+            One record per company.
+
+        Raises:
+            ValueError: ``cursor`` is not epoch milliseconds.
+            FatalAPIError: HubSpot refused a read.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        self._cursor = cursor
+        started = time.perf_counter()
+        count = 0
+        records = self._pull_all() if cursor is None else self._pull_changed(cursor)
+        for record in records:
+            count += 1
+            yield record
+
+        log.info(
+            "hubspot.pull_finished",
+            mode="full" if cursor is None else "incremental",
+            records=count,
+            cursor=self._cursor,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    def next_cursor(self) -> str | None:
+        """Return the cursor to resume from: where the last exhausted pull ended."""
+        return self._cursor
+
+    def ensure_schema(self) -> None:
+        """Create sidos's property group and properties where they are missing.
+
+        Raises:
+            FatalAPIError: a property could not be created, or the token lacks
+                the ``crm.schemas.companies.write`` scope.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        properties.ensure_schema(self._api)
+
+    def pull_owners(self) -> list[Owner]:
+        """Return every owner, archived (deactivated) ones included.
+
+        Raises:
+            FatalAPIError: the listing was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        return owners.list_owners(self._api)
+
+    def read_companies(self, ids: Sequence[str]) -> list[SourceRecord]:
+        """Read companies by id; merged ids resolve to the surviving company.
+
+        A requested id that came back under another id is remembered in
+        ``merged_ids`` (old id → surviving id).
+
+        Args:
+            ids: company ids, any number.
+
+        Returns:
+            One record per company found, each once.
+
+        Raises:
+            FatalAPIError: a read was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        found = self.fetch_companies(ids)
+        unique = {record.ref.id: record for record in found.values()}
+        return list(unique.values())
+
+    def fetch_companies(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
+        """Read companies by id and say which record answers each id.
+
+        Args:
+            ids: company ids, any number.
+
+        Returns:
+            The record for each requested id found; merged ids map to survivors.
+
+        Raises:
+            FatalAPIError: a read was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Company] = {}
+        for start in range(0, len(wanted), companies.BATCH_LIMIT):
+            chunk = wanted[start : start + companies.BATCH_LIMIT]
+            found.update(companies.read_batch(self._api, chunk, self.properties))
+
+        remapped = {
+            old: company.id for old, company in found.items() if old != company.id
+        }
+        self.merged_ids.update(remapped)
+        log.info(
+            "hubspot.companies_read",
+            requested=len(wanted),
+            found=len(found),
+            remapped=len(remapped),
+        )
+        return {old: companies.to_record(self.name, c) for old, c in found.items()}
+
+    def write_companies(self, writes_: Sequence[CompanyWrite]) -> BatchResult:
+        """Update companies by id and upsert the rest by partner id, 100 per call.
+
+        Args:
+            writes_: the companies to write, each with a unique key.
+
+        Returns:
+            Per key: the company id written, whether it was created, or why not.
+
+        Raises:
+            FatalAPIError: the account refused the writes as a whole (401, 403).
+        """
+        return writes.write_companies(self._api, writes_)
+
+    def merge_companies(self, primary_id: str, merged_id: str) -> str:
+        """Merge ``merged_id`` into ``primary_id``; return the surviving id.
+
+        HubSpot gives the merged company a new id; both old ids then resolve to it.
+        A merge is not repeated after a failure the server may have acted on.
+
+        Args:
+            primary_id: the company whose values win.
+            merged_id: the company merged into it.
+
+        Returns:
+            The id of the merged company.
+
+        Raises:
+            FatalAPIError: HubSpot refused the merge.
+            RetriableAPIError: HubSpot was unavailable; the merge may not have run.
+        """
+        path = f"{companies.COMPANIES_PATH}/merge"
+        body = {"primaryObjectId": primary_id, "objectIdToMerge": merged_id}
+        reply = self._api.post(path, body, kind="merge", idempotent=False)
+        new_id = parse(Company, reply.body, endpoint=path).id
+
+        self.merged_ids.update({primary_id: new_id, merged_id: new_id})
+        log.info(
+            "hubspot.companies_merged",
+            primary_id=primary_id,
+            merged_id=merged_id,
+            new_id=new_id,
+        )
+        return new_id
+
+    def _pull_all(self) -> Iterator[SourceRecord]:
+        started_ms = self._now_ms()
+        newest: int | None = None
+        for company in companies.list_companies(self._api, self.properties):
+            newest = max(newest or 0, company.modified_ms() or 0)
+            yield companies.to_record(self.name, company)
+        yield from self._pull_archived(since_ms=None)
+
+        horizon_ms = int(self.settings.search_horizon_seconds * 1000)
+        self._cursor = str(
+            min(newest, started_ms) if newest else started_ms - horizon_ms
+        )
+
+    def _pull_changed(self, cursor: str) -> Iterator[SourceRecord]:
+        previous = parse_cursor(cursor)
+        start = previous - int(self.settings.search_lookback_seconds * 1000)
+        end = self._now_ms() - int(self.settings.search_horizon_seconds * 1000)
+        if end >= start:
+            search = ModifiedSearch(self._api, self.properties)
+            for company in search.between(start, end):
+                yield companies.to_record(self.name, company)
+        yield from self._pull_archived(since_ms=start)
+
+        self._cursor = str(max(end, previous))
+
+    def _pull_archived(self, *, since_ms: int | None) -> Iterator[SourceRecord]:
+        listing = companies.list_companies(self._api, self.properties, archived=True)
+        for company in listing:
+            archived_at = company.archived_at
+            if (
+                since_ms is None
+                or archived_at is None
+                or (archived_at.timestamp() * 1000 >= since_ms)
+            ):
+                yield companies.to_record(
+                    self.name, company.model_copy(update={"archived": True})
+                )
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+
+def require_token(settings: CRMSettings) -> SecretStr:
+    """Return the CRM token, or say how to provide it.
+
+    Args:
+        settings: the CRM settings.
+
+    Returns:
+        The token.
+
+    Raises:
+        FatalAPIError: no token is configured.
+    """
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        raise FatalAPIError(
+            f"No HubSpot token is configured for CRM {settings.name!r}. Set the "
+            "environment variable SIDOS_CRM__TOKEN to the private app or service "
+            "key token (never in the YAML file)"
+        )
+    return settings.token
+
+
+def retry_policy(settings: CRMSettings) -> RetryPolicy:
+    """Return the retry policy the settings ask for.
+
+    Args:
+        settings: the CRM settings.
+
+    Returns:
+        The policy: retries, cap on one wait, and the rate-limit window.
+    """
+    return RetryPolicy(
+        max_retries=settings.max_retries,
+        max_wait=settings.retry_max_wait_seconds,
+        window_seconds=settings.rate_limit.seconds,
+    )
+
+
+def account_limiter(settings: CRMSettings, token: SecretStr) -> Limiter:
+    """Return the process-wide limiter of the account the settings point at.
+
+    Args:
+        settings: the CRM settings.
+        token: the account's token, which names the account with the base URL.
+
+    Returns:
+        The limiter shared by every connector of this account in this process.
+    """
+    limit = settings.rate_limit
+    window = Window.with_margin(limit.requests, limit.seconds, settings.rate_margin)
+    return shared_limiter(
+        account_key(settings.base_url, token.get_secret_value()),
+        window,
+        search=Window.per_second(settings.search_per_second),
+    )
+
+
+def parse_cursor(cursor: str) -> int:
+    """Read an incremental cursor: epoch milliseconds as a string.
+
+    Args:
+        cursor: what ``next_cursor`` returned.
+
+    Returns:
+        The epoch milliseconds.
+
+    Raises:
+        ValueError: the cursor is not a whole number.
+    """
+    if not cursor.strip().isdigit():
+        raise ValueError(
+            f"cursor {cursor!r} is not epoch milliseconds; pass what next_cursor() "
+            "returned, or None for a full read"
+        )
+    return int(cursor)

@@ -1,0 +1,214 @@
+"""Organisation names reduced to what tells two organisations apart.
+
+``normalise_name`` folds Unicode and case (ä, ö and å become a, o and a, identically
+for every name), drops a trailing place (", Tampere"), Finnish case endings
+("Kemira Oyj:n") and legal forms wherever they stand ("Oy Karl Fazer Ab",
+"Fiskars Oyj Abp", "Suomen Punainen Risti ry"), and records what it removed. A name
+made only of legal-form words is kept as it is rather than reduced to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mappings._legal_forms import FORM_KINDS, INNER_FORMS, LEGAL_FORMS, MAX_FORM_TOKENS
+from mappings._places import list_municipalities
+
+__all__ = [
+    "GENERIC_TOKENS",
+    "NormalisedName",
+    "fold",
+    "is_form_conflict",
+    "normalise_name",
+]
+
+_FOLD_TABLE = str.maketrans(
+    {
+        "ä": "a", "ö": "o", "å": "a", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss",
+        "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i",
+        "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'",
+    }
+)
+_CASE_ENDING = re.compile(r"(?<=\w):[a-z]{1,4}\b")
+_POSSESSIVE = re.compile(r"'s\b")
+_WORD = re.compile(r"[^\W_]+")
+_LEADING_ARTICLES = frozenset({"the"})
+
+GENERIC_TOKENS: frozenset[str] = frozenset(
+    """
+    suomen suomi finland finnish finn the of and ja och und et de la le group ryhma
+    international services service palvelut palvelu center centre keskus company
+    holding invest kiinteisto asunto yhdistys tampereen helsingin turun oulun
+    consulting solutions systems global nordic scandinavia europe
+    """.split()
+)
+"""Words common in organisation names that say little about which one is meant."""
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """A name folded, with its legal forms and trailing place taken off.
+
+    ``text`` is the tokens joined by single spaces; ``legal_forms`` holds the removed
+    forms as written (folded), ``codes`` their canonical codes ("oy", "ry", …) in the
+    same order.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    legal_forms: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    place: str | None = None
+
+    @property
+    def legal_form(self) -> str | None:
+        """Return the canonical code of the first legal form removed, if any."""
+        return self.codes[0] if self.codes else None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """Return the kinds of legal entity the removed forms stand for."""
+        return frozenset(FORM_KINDS[code] for code in self.codes)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` in NFC, case-folded, with diacritics and ä/ö/å folded.
+
+    Args:
+        text: any text.
+
+    Returns:
+        The folded text; equal for "Hämeenlinna" and "HAMEENLINNA".
+    """
+    folded = unicodedata.normalize("NFC", text).casefold().translate(_FOLD_TABLE)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(name: str) -> NormalisedName:
+    """Reduce an organisation name to its distinctive words.
+
+    Args:
+        name: the name as a source wrote it.
+
+    Returns:
+        The normalised name with the removed legal forms and place.
+    """
+    head, place = _split_place(fold(name))
+    tokens = _tokenise(head)
+    tokens, forms, trailing_place = _strip_forms(tokens)
+    if tokens and tokens[0] in _LEADING_ARTICLES and len(tokens) > 1:
+        tokens = tokens[1:]
+    codes = tuple(dict.fromkeys(LEGAL_FORMS[tuple(form.split())] for form in forms))
+
+    return NormalisedName(
+        text=" ".join(tokens),
+        tokens=tuple(tokens),
+        legal_forms=tuple(forms),
+        codes=codes,
+        place=place or trailing_place,
+    )
+
+
+def is_form_conflict(left: NormalisedName, right: NormalisedName) -> bool:
+    """Tell whether two names carry legal forms of different kinds (``ry`` vs ``oy``).
+
+    Args:
+        left: one normalised name.
+        right: the other.
+
+    Returns:
+        True when both carry forms and no kind is shared.
+    """
+    return bool(left.kinds and right.kinds and left.kinds.isdisjoint(right.kinds))
+
+
+def _split_place(text: str) -> tuple[str, str | None]:
+    stripped = text.strip().rstrip(".")
+    if stripped.endswith(")") and "(" in stripped:
+        head, _, tail = stripped[:-1].rpartition("(")
+        if _is_place(tail) and head.strip():
+            return head, tail.strip()
+    head, comma, tail = stripped.rpartition(",")
+    if comma and head.strip() and _is_place(tail):
+        return head, tail.strip()
+    return stripped, None
+
+
+def _is_place(text: str) -> bool:
+    words = _WORD.findall(text)
+    return len(words) == 1 and words[0] in _places()
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(fold(place) for place in list_municipalities())
+
+
+def _tokenise(text: str) -> list[str]:
+    text = text.replace("t:mi", " tmi ").replace("&", " and ")
+    text = _CASE_ENDING.sub("", text)
+    text = _POSSESSIVE.sub("", text).replace("'", "")
+    return _merge_initials(_WORD.findall(text))
+
+
+def _merge_initials(words: list[str]) -> list[str]:
+    merged: list[str] = []
+    run = ""
+    for word in words:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            merged.append(run)
+            run = ""
+        merged.append(word)
+    if run:
+        merged.append(run)
+    return merged
+
+
+def _strip_forms(tokens: list[str]) -> tuple[list[str], list[str], str | None]:
+    forms: list[str] = []
+    place: str | None = None
+    if len(tokens) > 2 and tokens[-1] in _places() and _match_suffix(tokens[:-1]):
+        place = tokens.pop()
+    changed = True
+    while changed:
+        changed = False
+        size = _match_prefix(tokens)
+        if size and size < len(tokens):
+            forms.append(" ".join(tokens[:size]))
+            tokens = tokens[size:]
+            changed = True
+        size = _match_suffix(tokens)
+        if size and size < len(tokens):
+            forms.append(" ".join(tokens[-size:]))
+            tokens = tokens[:-size]
+            changed = True
+    inner = [token for token in tokens if token not in INNER_FORMS]
+    if inner and len(inner) < len(tokens):
+        forms.extend(token for token in tokens if token in INNER_FORMS)
+        tokens = inner
+    return tokens, forms, place
+
+
+def _match_prefix(tokens: list[str]) -> int:
+    for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
+        if tuple(tokens[:size]) in LEGAL_FORMS:
+            return size
+    return 0
+
+
+def _match_suffix(tokens: list[str]) -> int:
+    for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
+        if tuple(tokens[-size:]) in LEGAL_FORMS:
+            return size
+    return 0

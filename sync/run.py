@@ -1,0 +1,279 @@
+"""One run of sidos: pull, resolve, classify, plan, and (unless planning) apply.
+
+``execute`` is what ``sidos sync``, ``sidos plan``, ``sidos resync``, the demo and the
+scheduled service all call. It records the run, binds its id to every log event and
+leaves the state store consistent whether it succeeds, fails or is interrupted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+from connectors.base import CRM, Source
+from connectors.hubspot import HubSpotConnector
+from connectors.projects import CSVExportSource
+from mappings.classify import load_ruleset
+from sync.apply import ApplyResult, RunStopped, apply_plan
+from sync.desired import (
+    CRMCompany,
+    PartnerState,
+    choose_primary,
+    companies_by_partner,
+    default_policies,
+)
+from sync.pipeline import (
+    PullReport,
+    Resolved,
+    classify_all,
+    map_records,
+    pull_source,
+    resolve_partners,
+)
+from sync.plan import Plan, PlanPolicy, build_plan
+from sync.settings import Settings
+from sync.state import StateStore, open_store
+from sync.state.partners import PartnerRow
+
+log = structlog.get_logger()
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the command line, the status view and metrics."""
+
+    run_id: str
+    kind: str
+    pulls: list[PullReport] = field(default_factory=list)
+    resolved: Resolved | None = None
+    plan: Plan = field(default_factory=Plan)
+    applied: ApplyResult | None = None
+    api_calls: dict[str, int] = field(default_factory=dict)
+
+    def stats(self) -> dict[str, Any]:
+        """Return the run's figures as plain data."""
+        resolved = self.resolved
+        partners = resolved.partners if resolved else []
+        return {
+            "pulled": {p.source: p.changes.new + p.changes.changed for p in self.pulls},
+            "records": len(resolved.organisations) if resolved else 0,
+            "set_aside": len(resolved.set_aside) if resolved else 0,
+            "partners": len(partners),
+            "duplicates": sum(1 for p in partners if len(p.members) > 1),
+            "reviews": len(resolved.resolution.reviews) if resolved else 0,
+            "operations": self.plan.counts(),
+            "writes": self.applied.writes if self.applied else 0,
+            "failed": len(self.applied.failed) if self.applied else 0,
+            "api_calls": dict(self.api_calls),
+        }
+
+
+def build_sources(settings: Settings) -> list[Source]:
+    """Return the configured project-system sources."""
+    return [
+        CSVExportSource(source, settings.resolve(source.path))
+        for source in settings.sources
+    ]
+
+
+def execute(
+    settings: Settings,
+    *,
+    kind: str = "sync",
+    full: bool = False,
+    only_source: str | None = None,
+    crm: CRM | None = None,
+    sources: Sequence[Source] | None = None,
+    store: StateStore | None = None,
+    stop: threading.Event | None = None,
+) -> RunReport:
+    """Run one sync, plan or resync and record it.
+
+    Args:
+        settings: validated settings.
+        kind: ``sync`` applies the plan, ``plan`` only computes it, ``resync``
+            re-reads sources from scratch, then applies.
+        full: read every record instead of the changes since the cursor.
+        only_source: with ``resync``, re-read just this source.
+        crm: the CRM connector; built from settings when not given.
+        sources: the project sources; built from settings when not given.
+        store: the state store; opened from ``settings.state.url`` when not given.
+        stop: set it to end the run after the batch in flight (graceful shutdown).
+
+    Raises:
+        ConfigError: settings or rules are invalid.
+        APIError: the CRM failed in a way retries could not mend.
+    """
+    store = store or open_store(settings.state.url)
+    crm = crm or HubSpotConnector(settings.crm)
+    sources = list(sources if sources is not None else build_sources(settings))
+    ruleset = load_ruleset(
+        settings.resolve(settings.mappings.rules),
+        settings.resolve(settings.mappings.overrides),
+    )
+    run_id = store.start_run(kind)
+    report = RunReport(run_id=run_id, kind=kind)
+    structlog.contextvars.bind_contextvars(run_id=run_id, job=kind)
+    try:
+        _run(settings, report, crm, sources, store, ruleset,
+             full=full, only_source=only_source, stop=stop)
+    except BaseException as exc:
+        stopped = isinstance(exc, KeyboardInterrupt | RunStopped)
+        status = "interrupted" if stopped else "failed"
+        store.finish_run(run_id, status, report.stats(), error=type(exc).__name__)
+        log.error("sync.run_failed", kind=kind, status=status, error=type(exc).__name__)
+        raise
+    finally:
+        report.api_calls = _api_calls(crm)
+        structlog.contextvars.unbind_contextvars("run_id", "job")
+
+    store.finish_run(run_id, "succeeded", report.stats())
+    log.info("sync.run_finished", kind=kind, **_summary(report))
+    return report
+
+
+def _run(
+    settings: Settings,
+    report: RunReport,
+    crm: CRM,
+    sources: Sequence[Source],
+    store: StateStore,
+    ruleset: Any,
+    *,
+    full: bool,
+    only_source: str | None,
+    stop: threading.Event | None,
+) -> None:
+    applying = report.kind != "plan"
+    if applying:
+        crm.ensure_schema()
+    owners = crm.pull_owners()
+    for source in [crm, *sources]:
+        refresh = full or (report.kind == "resync" and only_source in (None, source.name))
+        report.pulls.append(pull_source(store, source, report.run_id, full=refresh))
+
+    organisations, set_aside = map_records(store, settings, owners)
+    resolution = resolve_partners(store, settings, organisations)
+    classifications = classify_all(resolution.partners, ruleset)
+    report.resolved = Resolved(organisations, resolution, classifications, set_aside)
+    states = partner_states(report.resolved, store, settings)
+    report.plan = build_plan(states, plan_policy(settings))
+    log.info("sync.plan_built", **report.plan.counts())
+    if not applying:
+        return
+
+    report.applied = apply_plan(
+        report.plan, crm, store, report.run_id, batch_size=settings.sync.batch_size,
+        stop=stop,
+    )
+    _save_partners(store, report, states, settings.crm.fields)
+
+
+def plan_policy(settings: Settings) -> PlanPolicy:
+    """Return the plan's policy: field policies from config over the defaults."""
+    policies = {**default_policies(settings.crm.fields), **settings.crm.policies}
+    return PlanPolicy(
+        fields=settings.crm.fields, policies=policies,
+        merge_policy=settings.sync.merge_policy,
+        merge_threshold=settings.sync.merge_threshold,
+    )
+
+
+def partner_states(
+    resolved: Resolved, store: StateStore, settings: Settings
+) -> list[PartnerState]:
+    """Join partners, classifications and the CRM snapshot for the planner."""
+    crm_name = settings.crm.name
+    snapshot = [
+        CRMCompany(record.ref.id, record.fields)
+        for record in store.records(crm_name)
+        if not record.archived
+    ]
+    partner_of = {
+        member.ref.id: partner.partner_id
+        for partner in resolved.partners
+        for member in partner.members
+        if member.ref.source == crm_name
+    }
+    grouped = companies_by_partner(snapshot, partner_of)
+    states = []
+    for partner in resolved.partners:
+        classification = resolved.classifications[partner.partner_id]
+        scores = [link.score for link in partner.links if link.decision == "match"]
+        states.append(
+            PartnerState(
+                partner_id=partner.partner_id,
+                golden=partner.golden,
+                category=classification.primary,
+                secondary=classification.secondary,
+                strategic="strategic" in classification.flags,
+                units=tuple(sorted(partner.units)),
+                staff_count=len(partner.staff),
+                companies=tuple(grouped.get(partner.partner_id, ())),
+                confidence=min(scores, default=1.0),
+            )
+        )
+    return states
+
+
+def _save_partners(
+    store: StateStore,
+    report: RunReport,
+    states: Sequence[PartnerState],
+    fields: Mapping[str, str],
+) -> None:
+    assert report.resolved is not None
+    resolved = report.resolved
+    primaries = _primary_ids(report, states, fields)
+    rows = [
+        PartnerRow(
+            partner_id=partner.partner_id, name=partner.golden.name,
+            business_id=partner.golden.business_id,
+            category=resolved.classifications[partner.partner_id].primary,
+            rule=resolved.classifications[partner.partner_id].rule,
+            secondary=resolved.classifications[partner.partner_id].secondary,
+            flags=tuple(sorted(resolved.classifications[partner.partner_id].flags)),
+            units=tuple(sorted(partner.units)), staff_count=len(partner.staff),
+            members=len(partner.members),
+            company_id=primaries.get(partner.partner_id),
+            member_refs=tuple(sorted(member.ref for member in partner.members)),
+        )
+        for partner in resolved.partners
+    ]
+    store.partners.replace(report.run_id, rows)
+    store.save_links(
+        report.run_id, [*resolved.resolution.links, *resolved.resolution.reviews]
+    )
+    store.replace_set_aside(report.run_id, resolved.set_aside)
+
+
+def _primary_ids(
+    report: RunReport, states: Sequence[PartnerState], fields: Mapping[str, str]
+) -> dict[str, str]:
+    primaries = {
+        state.partner_id: choose_primary(state, fields).id
+        for state in states
+        if state.companies
+    }
+    if report.applied:
+        for operation in report.plan.writes:
+            company_id = report.applied.done.get(operation.key)
+            if operation.kind == "create" and company_id:
+                primaries[operation.partner_id] = company_id
+    return primaries
+
+
+def _api_calls(crm: CRM) -> dict[str, int]:
+    stats = getattr(crm, "stats", None)
+    if stats is None:
+        return {}
+    return dict(stats.as_dict()) if hasattr(stats, "as_dict") else {}
+
+
+def _summary(report: RunReport) -> dict[str, Any]:
+    stats = report.stats()
+    return {key: stats[key] for key in ("records", "partners", "writes", "failed")}
