@@ -61,6 +61,13 @@ class Source(Protocol):
         """Return the cursor to resume from once a pull is exhausted."""
         ...
 
+    def is_complete(self) -> bool:
+        """Tell whether the last pull yielded every record the source holds.
+
+        After a complete pull, stored records it did not yield are gone from the source.
+        """
+        ...
+
 
 class CRM(Source, Protocol):
     """The CRM: a source whose companies sidos also writes."""
@@ -73,8 +80,8 @@ class CRM(Source, Protocol):
         """Return every owner, archived ones included."""
         ...
 
-    def read_companies(self, ids: Sequence[str]) -> list[SourceRecord]:
-        """Read companies by id; merged ids resolve to the surviving company."""
+    def fetch_companies(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
+        """Read companies by id; a merged id maps to its surviving company's record."""
         ...
 
     def write_companies(self, writes: Sequence[CompanyWrite]) -> BatchResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sync.commands import demo, mappings, match, review, runs, sandbox, status
+from sync.commands import demo, retry, runs, sandbox, status
 
 app = typer.Typer(
     name="sidos",
@@ -26,9 +26,7 @@ app.command("plan")(runs.plan)
 app.command("sync")(runs.sync)
 app.command("resync")(runs.resync)
 app.command("status")(status.status)
-app.command("match")(match.match)
-app.add_typer(mappings.app, name="mappings")
-app.add_typer(review.app, name="review")
+app.command("retry")(retry.retry)
 
 
 def main() -> None:

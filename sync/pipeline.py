@@ -59,7 +59,7 @@ def pull_source(
     """
     cursor = None if full else store.cursor(source.name)
     records = list(source.pull(cursor))
-    complete = cursor is None or source.is_complete()
+    complete = source.is_complete()
     if not records and not complete:
         store.set_cursor(source.name, source.next_cursor())
         return PullReport(source.name, SnapshotChanges(), skipped=True)

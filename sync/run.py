@@ -35,6 +35,7 @@ from sync.pipeline import (
     resolve_partners,
 )
 from sync.plan import Plan, PlanPolicy, build_plan
+from sync.recover import recover_unfinished
 from sync.settings import Settings
 from sync.state import StateStore, open_store
 from sync.state.partners import PartnerRow
@@ -151,6 +152,7 @@ def _run(
     applying = report.kind != "plan"
     if applying:
         crm.ensure_schema()
+        recover_unfinished(store, crm, report.run_id)
     owners = crm.pull_owners()
     for source in [crm, *sources]:
         refresh = full or (report.kind == "resync" and only_source in (None, source.name))

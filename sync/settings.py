@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from mappings.errors import ConfigError, ConfigProblem
 from mappings.yamlfile import YamlDocument, problems_from_validation, read_yaml
+from sync.service.config import ServiceSettings
 
 DEFAULT_CONFIG = Path("config/sidos.yaml")
 SECRET_PATHS: tuple[tuple[str, ...], ...] = (("crm", "token"),)
@@ -112,11 +113,12 @@ class LoggingSettings(Strict):
 
 
 class MappingsSettings(Strict):
-    """Files holding the classification rules, relative to this file."""
+    """Files holding the classification and KAM rules, relative to this file."""
 
     rules: Path = Path("mappings.yaml")
     overrides: Path = Path("overrides.yaml")
     tests: Path = Path("mappings_tests.yaml")
+    kam: Path = Path("kam.yaml")
 
 
 class MatchingSettings(Strict):
@@ -167,6 +169,7 @@ class Settings(BaseSettings):
     mappings: MappingsSettings = MappingsSettings()
     matching: MatchingSettings = MatchingSettings()
     sync: SyncSettings = SyncSettings()
+    service: ServiceSettings = ServiceSettings()
     config_dir: Path = Path("config")
 
     @field_validator("sources")

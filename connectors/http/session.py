@@ -62,7 +62,5 @@ def authorise_session(session: requests.Session, token: SecretStr) -> requests.S
         The same session.
     """
     session.auth = BearerTokenAuth(token)
-    # A stray ~/.netrc must not replace the configured token.
-    session.trust_env = False
 
     return session

@@ -71,3 +71,18 @@ class CallStats:
                 "retries": self.retries,
                 "throttled_seconds": round(self.throttled_seconds, 3),
             }
+
+    def as_dict(self) -> dict[str, int]:
+        """Return flat integer counts: calls by kind, then the totals.
+
+        Returns:
+            Each kind's count, plus ``total``, ``rate_limited`` and ``retries``.
+        """
+        with self._lock:
+            counts = dict(sorted(self.calls.items()))
+            return {
+                **counts,
+                "total": sum(counts.values()),
+                "rate_limited": self.rate_limited,
+                "retries": self.retries,
+            }

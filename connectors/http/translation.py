@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from connectors.errors import APIError, FatalAPIError, RetriableAPIError
 from connectors.redaction import shorten_message
@@ -229,8 +230,6 @@ def _fatal_error(status: int, fields: _ErrorFields, *, where: str) -> FatalAPIEr
 def _is_refused(exc: requests.RequestException) -> bool:
     # requests wraps urllib3's MaxRetryError, whose reason tells a refused or
     # unresolvable connection (nothing sent) from one dropped mid-answer.
-    from urllib3.exceptions import NewConnectionError
-
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(exc, requests.ConnectionError) and isinstance(
         reason, NewConnectionError

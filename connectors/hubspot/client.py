@@ -7,25 +7,20 @@ from collections.abc import Callable, Iterator, Sequence
 
 import requests
 import structlog
-from pydantic import SecretStr
 
 from connectors.base import BatchResult, CompanyWrite, Owner
-from connectors.errors import FatalAPIError
 from connectors.http import (
     CallStats,
     JSONClient,
     Limiter,
-    RetryPolicy,
-    Window,
-    account_key,
     authorise_session,
     build_session,
-    shared_limiter,
 )
 from connectors.hubspot import companies, owners, properties, writes
+from connectors.hubspot.account import account_limiter, require_token, retry_policy
 from connectors.hubspot.models import Company, parse
 from connectors.hubspot.schema import OWN_PROPERTIES
-from connectors.hubspot.search import ModifiedSearch
+from connectors.hubspot.search import ModifiedSearch, parse_cursor
 from mappings.model import SourceRecord
 from sync.settings import CRMSettings
 
@@ -55,6 +50,7 @@ class HubSpotConnector:
         self.merged_ids: dict[str, str] = {}
         self._clock = clock
         self._cursor: str | None = None
+        self._complete = False
         self._api = JSONClient(
             settings.base_url,
             authorise_session(session or build_session(), token),
@@ -66,7 +62,7 @@ class HubSpotConnector:
         )
 
     @property
-    def properties(self) -> list[str]:
+    def company_properties(self) -> list[str]:
         """Return the company properties read: mapped fields, sidos's own, system."""
         names = [*self.settings.fields.values(), *OWN_PROPERTIES]
         return list(dict.fromkeys([*names, *companies.SYSTEM_PROPERTIES]))
@@ -89,6 +85,7 @@ class HubSpotConnector:
             RetriableAPIError: HubSpot stayed unavailable through every retry.
         """
         self._cursor = cursor
+        self._complete = cursor is None
         started = time.perf_counter()
         count = 0
         records = self._pull_all() if cursor is None else self._pull_changed(cursor)
@@ -107,6 +104,10 @@ class HubSpotConnector:
     def next_cursor(self) -> str | None:
         """Return the cursor to resume from: where the last exhausted pull ended."""
         return self._cursor
+
+    def is_complete(self) -> bool:
+        """Tell whether the last pull listed every company, not only changes."""
+        return self._complete
 
     def ensure_schema(self) -> None:
         """Create sidos's property group and properties where they are missing.
@@ -164,7 +165,9 @@ class HubSpotConnector:
         found: dict[str, Company] = {}
         for start in range(0, len(wanted), companies.BATCH_LIMIT):
             chunk = wanted[start : start + companies.BATCH_LIMIT]
-            found.update(companies.read_batch(self._api, chunk, self.properties))
+            found.update(
+                companies.read_batch(self._api, chunk, self.company_properties)
+            )
 
         remapped = {
             old: company.id for old, company in found.items() if old != company.id
@@ -226,7 +229,7 @@ class HubSpotConnector:
     def _pull_all(self) -> Iterator[SourceRecord]:
         started_ms = self._now_ms()
         newest: int | None = None
-        for company in companies.list_companies(self._api, self.properties):
+        for company in companies.list_companies(self._api, self.company_properties):
             newest = max(newest or 0, company.modified_ms() or 0)
             yield companies.to_record(self.name, company)
         yield from self._pull_archived(since_ms=None)
@@ -241,7 +244,7 @@ class HubSpotConnector:
         start = previous - int(self.settings.search_lookback_seconds * 1000)
         end = self._now_ms() - int(self.settings.search_horizon_seconds * 1000)
         if end >= start:
-            search = ModifiedSearch(self._api, self.properties)
+            search = ModifiedSearch(self._api, self.company_properties)
             for company in search.between(start, end):
                 yield companies.to_record(self.name, company)
         yield from self._pull_archived(since_ms=start)
@@ -249,93 +252,19 @@ class HubSpotConnector:
         self._cursor = str(max(end, previous))
 
     def _pull_archived(self, *, since_ms: int | None) -> Iterator[SourceRecord]:
-        listing = companies.list_companies(self._api, self.properties, archived=True)
+        listing = companies.list_companies(
+            self._api, self.company_properties, archived=True
+        )
         for company in listing:
-            archived_at = company.archived_at
-            if (
-                since_ms is None
-                or archived_at is None
-                or (archived_at.timestamp() * 1000 >= since_ms)
-            ):
-                yield companies.to_record(
-                    self.name, company.model_copy(update={"archived": True})
-                )
+            if since_ms is None or _archived_since(company, since_ms):
+                archived = company.model_copy(update={"archived": True})
+                yield companies.to_record(self.name, archived)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
 
 
-def require_token(settings: CRMSettings) -> SecretStr:
-    """Return the CRM token, or say how to provide it.
-
-    Args:
-        settings: the CRM settings.
-
-    Returns:
-        The token.
-
-    Raises:
-        FatalAPIError: no token is configured.
-    """
-    if settings.token is None or not settings.token.get_secret_value().strip():
-        raise FatalAPIError(
-            f"No HubSpot token is configured for CRM {settings.name!r}. Set the "
-            "environment variable SIDOS_CRM__TOKEN to the private app or service "
-            "key token (never in the YAML file)"
-        )
-    return settings.token
-
-
-def retry_policy(settings: CRMSettings) -> RetryPolicy:
-    """Return the retry policy the settings ask for.
-
-    Args:
-        settings: the CRM settings.
-
-    Returns:
-        The policy: retries, cap on one wait, and the rate-limit window.
-    """
-    return RetryPolicy(
-        max_retries=settings.max_retries,
-        max_wait=settings.retry_max_wait_seconds,
-        window_seconds=settings.rate_limit.seconds,
-    )
-
-
-def account_limiter(settings: CRMSettings, token: SecretStr) -> Limiter:
-    """Return the process-wide limiter of the account the settings point at.
-
-    Args:
-        settings: the CRM settings.
-        token: the account's token, which names the account with the base URL.
-
-    Returns:
-        The limiter shared by every connector of this account in this process.
-    """
-    limit = settings.rate_limit
-    window = Window.with_margin(limit.requests, limit.seconds, settings.rate_margin)
-    return shared_limiter(
-        account_key(settings.base_url, token.get_secret_value()),
-        window,
-        search=Window.per_second(settings.search_per_second),
-    )
-
-
-def parse_cursor(cursor: str) -> int:
-    """Read an incremental cursor: epoch milliseconds as a string.
-
-    Args:
-        cursor: what ``next_cursor`` returned.
-
-    Returns:
-        The epoch milliseconds.
-
-    Raises:
-        ValueError: the cursor is not a whole number.
-    """
-    if not cursor.strip().isdigit():
-        raise ValueError(
-            f"cursor {cursor!r} is not epoch milliseconds; pass what next_cursor() "
-            "returned, or None for a full read"
-        )
-    return int(cursor)
+def _archived_since(company: Company, since_ms: int) -> bool:
+    if company.archived_at is None:
+        return True
+    return company.archived_at.timestamp() * 1000 >= since_ms

@@ -1,8 +1,8 @@
 """Incremental reads: companies changed in a time window, found by search.
 
-HubSpot's search stops at 10,000 results per query and lags writes a little, so
-the window is read by the recipe in crm-apis.md §1.4 (after Estuary's and
-Supaglue's fixes, https://github.com/supaglue-labs/supaglue/issues/585):
+HubSpot's search stops at 10,000 results per query and lags writes a little
+(https://developers.hubspot.com/docs/api-reference/2026-03/crm/search-the-crm), so a
+window is read in three moves:
 
 1. filter ``hs_lastmodifieddate`` between the window's ends, sorted ascending;
 2. a window with more than 10,000 matches is halved until each half fits;
@@ -140,3 +140,23 @@ def _is_last(page: CompanyPage) -> bool:
 
 def _numeric_id(company: Company) -> int:
     return int(company.id) if company.id.isdigit() else 0
+
+
+def parse_cursor(cursor: str) -> int:
+    """Read an incremental cursor: epoch milliseconds as a string.
+
+    Args:
+        cursor: what ``next_cursor`` returned.
+
+    Returns:
+        The epoch milliseconds.
+
+    Raises:
+        ValueError: the cursor is not a whole number.
+    """
+    if not cursor.strip().isdigit():
+        raise ValueError(
+            f"cursor {cursor!r} is not epoch milliseconds; pass what next_cursor() "
+            "returned, or None for a full read"
+        )
+    return int(cursor)

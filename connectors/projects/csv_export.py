@@ -29,6 +29,7 @@ class CSVExportSource:
         self.settings = settings
         self.path = path
         self._cursor: str | None = None
+        self._complete = False
 
     def pull(self, cursor: str | None = None) -> Iterator[SourceRecord]:
         """Yield every row, or nothing when the file is unchanged since ``cursor``.
@@ -38,13 +39,17 @@ class CSVExportSource:
         """
         digest = self._digest()
         self._cursor = digest
-        if cursor == digest:
-            return
-        yield from self._rows()
+        self._complete = cursor != digest
+        if self._complete:
+            yield from self._rows()
 
     def next_cursor(self) -> str | None:
         """Return the content hash of the file as last read."""
         return self._cursor
+
+    def is_complete(self) -> bool:
+        """Tell whether the last pull read the file: an export is always whole."""
+        return self._complete
 
     def _digest(self) -> str:
         try:

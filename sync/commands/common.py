@@ -29,7 +29,8 @@ errors = Console(stderr=True)
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c",
+        "--config",
+        "-c",
         help="Settings file. Default: $SIDOS_CONFIG, else config/sidos.yaml.",
         show_default=False,
     ),
@@ -39,8 +40,12 @@ JsonOption = Annotated[
 ]
 
 
-def settings_from(path: Path | None) -> Settings:
+def settings_from(path: Path | None, *, level: str | None = None) -> Settings:
     """Load the settings and configure logging from them.
+
+    Args:
+        path: the ``--config`` option, if given.
+        level: a log level that replaces the configured one.
 
     Raises:
         ConfigError: the settings file is missing or invalid.
@@ -48,7 +53,7 @@ def settings_from(path: Path | None) -> Settings:
     settings = load_settings(config_path(path))
     secrets = [settings.crm.token.get_secret_value()] if settings.crm.token else []
     configure_logging(
-        level=settings.logging.level,
+        level=level or settings.logging.level,
         json=settings.logging.format == "json",
         secrets=secrets,
     )
@@ -66,13 +71,15 @@ def admin_errors(command: Callable[P, R]) -> Callable[P, R]:
             errors.print(f"[bold red]Configuration error[/]\n{exc}", highlight=False)
             raise typer.Exit(EXIT_CONFIG) from None
         except FatalAPIError as exc:
-            errors.print(f"[bold red]The CRM refused the request:[/] {exc}",
-                         highlight=False)
+            errors.print(
+                f"[bold red]The CRM refused the request:[/] {exc}", highlight=False
+            )
             raise typer.Exit(EXIT_API) from None
         except APIError as exc:
             errors.print(
                 f"[bold red]The CRM stayed unavailable:[/] {exc}. Nothing was lost: "
-                "run the command again later.", highlight=False,
+                "run the command again later.",
+                highlight=False,
             )
             raise typer.Exit(EXIT_API) from None
 

@@ -19,9 +19,13 @@ def render_run(console: Console, report: RunReport, *, verbose: bool = False) ->
     console.print(f"[bold]Run {report.run_id}[/] ({report.kind})")
     for pull in report.pulls:
         changes = pull.changes
-        state = "unchanged" if pull.skipped else (
-            f"{changes.new} new, {changes.changed} changed, "
-            f"{changes.unchanged} unchanged, {changes.removed} removed"
+        state = (
+            "unchanged"
+            if pull.skipped
+            else (
+                f"{changes.new} new, {changes.changed} changed, "
+                f"{changes.unchanged} unchanged, {changes.removed} removed"
+            )
         )
         console.print(f"  pulled {pull.source}: {state}")
     console.print(
@@ -29,6 +33,7 @@ def render_run(console: Console, report: RunReport, *, verbose: bool = False) ->
         f"partners: {stats['partners']}, with duplicates: {stats['duplicates']}, "
         f"pairs for review: {stats['reviews']}"
     )
+    render_duplicates(console, report)
     render_categories(console, report)
     render_plan(console, report.plan, limit=None if verbose else 15)
     if report.applied is not None:
@@ -38,8 +43,11 @@ def render_run(console: Console, report: RunReport, *, verbose: bool = False) ->
             f"{len(applied.merged)} merged, {len(applied.failed)} failed"
         )
     if report.api_calls:
-        calls = ", ".join(f"{kind} {count}" for kind, count in
-                          sorted(report.api_calls.items()) if count)
+        calls = ", ".join(
+            f"{kind} {count}"
+            for kind, count in sorted(report.api_calls.items())
+            if count
+        )
         console.print(f"  API calls: {calls}")
 
 
@@ -93,3 +101,19 @@ def _operation_row(operation: Operation) -> tuple[str, str, str, str, str]:
     if len(operation.changes) > 4:
         changes += f"; +{len(operation.changes) - 4}"
     return kind, operation.partner_id, company, changes, operation.reason
+
+
+def render_duplicates(console: Console, report: RunReport, *, limit: int = 8) -> None:
+    """Print partners found under several records, with the names each record used."""
+    if report.resolved is None:
+        return
+    groups = [p for p in report.resolved.partners if len(p.members) > 1]
+    groups.sort(key=lambda partner: (-len(partner.members), partner.golden.name))
+    if not groups:
+        return
+    console.print(f"[bold]Duplicates resolved[/] ({len(groups)} partners, first "
+                  f"{min(limit, len(groups))}):")
+    for partner in groups[:limit]:
+        names = sorted({f"{m.name} [{m.ref.source}]" for m in partner.members})
+        console.print(f"  {partner.golden.name} ({partner.partner_id}): "
+                      + "; ".join(names))

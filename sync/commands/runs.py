@@ -23,8 +23,11 @@ VerboseOption = Annotated[
 
 
 @admin_errors
-def plan(config: ConfigOption = None, as_json: JsonOption = False,
-         verbose: VerboseOption = False) -> None:
+def plan(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    verbose: VerboseOption = False,
+) -> None:
     """Show the operations a sync would make in the CRM, and change nothing there.
 
     Pulls changes from every source into the local state, resolves partners and
@@ -42,9 +45,13 @@ def plan(config: ConfigOption = None, as_json: JsonOption = False,
 @admin_errors
 def sync(
     config: ConfigOption = None,
-    full: Annotated[bool, typer.Option(
-        "--full", help="Read every record instead of the changes since the last run."
-    )] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Read every record instead of the changes since the last run.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -61,12 +68,15 @@ def sync(
 @admin_errors
 def resync(
     config: ConfigOption = None,
-    source: Annotated[str | None, typer.Option(
-        "--source", help="Re-read only this source (its name in config/sidos.yaml)."
-    )] = None,
-    full: Annotated[bool, typer.Option(
-        "--full", help="Re-read every source from scratch."
-    )] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Re-read only this source (its name in config/sidos.yaml)."
+        ),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-read every source from scratch.")
+    ] = False,
     as_json: JsonOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -88,8 +98,11 @@ def resync(
 
 def _print(report: RunReport, *, as_json: bool, verbose: bool) -> None:
     if as_json:
-        payload = {"run_id": report.run_id, **report.stats(),
-                   **plan_as_json(report.plan)}
+        payload = {
+            "run_id": report.run_id,
+            **report.stats(),
+            **plan_as_json(report.plan),
+        }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     render_run(console, report, verbose=verbose)

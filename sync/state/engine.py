@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from mappings.errors import ConfigError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# PostgreSQL advisory lock key held while the schema is upgraded (51D05: "sidos").
+MIGRATION_LOCK = 0x51D05_0001
 
 
 def create_state_engine(url: str) -> Engine:
@@ -26,7 +28,11 @@ def create_state_engine(url: str) -> Engine:
         url = url.replace("postgres://", "postgresql://", 1)
         if url.startswith("postgresql://"):
             url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-        return create_engine(url, pool_pre_ping=True, future=True)
+        # A bounded connect keeps `/readyz` and startup from hanging on a dead server.
+        connect_args = {} if "connect_timeout" in url else {"connect_timeout": 10}
+        return create_engine(
+            url, pool_pre_ping=True, connect_args=connect_args, future=True
+        )
     raise ConfigError.single(
         "state.url", f"unsupported state store URL scheme in {url.split(':')[0]!r}",
         hint="Use sqlite:///PATH or postgresql://USER@HOST/DB",
@@ -34,10 +40,18 @@ def create_state_engine(url: str) -> Engine:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is already there."""
+    """Bring the schema to the newest revision; a no-op when it is already there.
+
+    On PostgreSQL the upgrade holds a transaction-level advisory lock, so replicas
+    starting together upgrade one after another: the first migrates, the others then
+    find the schema current.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            lock = f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"
+            connection.exec_driver_sql(lock)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

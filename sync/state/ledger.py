@@ -111,6 +111,19 @@ class Ledger:
                 )
                 self._keep_dead_letter(db, run_id, key, error)
 
+    def mark_unconfirmed(self, keys: Sequence[str]) -> None:
+        """Close operations of a stopped run whose outcome was read back from the CRM.
+
+        The next plan decides again from what the CRM holds.
+        """
+        table = schema.operations
+        with self.engine.begin() as db:
+            db.execute(
+                update(table).where(table.c.key.in_(list(keys))).values(
+                    status="unconfirmed", updated_at=utcnow()
+                )
+            )
+
     def unfinished(self) -> list[LoggedOperation]:
         """Return operations sent but never confirmed: a run stopped mid-batch."""
         query = select(schema.operations).where(schema.operations.c.status == "sent")

@@ -165,3 +165,16 @@ audit = Table(
     Column("reason", Text, nullable=False),
 )
 Index("ix_audit_partner", audit.c.partner_id)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("job_id", String(64), primary_key=True),
+    Column("scheduled_at", DateTime(timezone=True), primary_key=True),
+    Column("replica", String(200), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False, index=True),
+    Column("run_id", String(40)),
+    Column("error", Text),
+)

@@ -10,7 +10,6 @@ from connectors.hubspot.sandbox.errors import (
     SandboxAPIError,
     validation_error,
 )
-from connectors.hubspot.sandbox.properties import group_body, property_body
 from connectors.hubspot.sandbox.routing import (
     Reply,
     Request,
@@ -19,7 +18,13 @@ from connectors.hubspot.sandbox.routing import (
     query_bool,
     query_int,
 )
-from connectors.hubspot.sandbox.shapes import batch_body, iso, owner_body, page_body
+from connectors.hubspot.sandbox.shapes import (
+    batch_body,
+    group_body,
+    owner_body,
+    page_body,
+    property_body,
+)
 from connectors.hubspot.sandbox.store import CompanyStore, wall_clock_ms
 
 OWNER_LIMIT = 500
@@ -36,7 +41,8 @@ def list_owners(store: CompanyStore, request: Request) -> Reply:
         owners = [
             owner
             for owner in store.owners
-            if owner.archived == archived and (not email or owner.email.lower() == email)
+            if owner.archived == archived
+            and (not email or owner.email.lower() == email)
         ]
 
     page = owners[offset : offset + limit]
@@ -55,7 +61,7 @@ def _offset(values: list[str] | None) -> int:
 def list_properties(store: CompanyStore, request: Request) -> Reply:
     """Answer ``GET /crm/v3/properties/companies``."""
     with store.lock:
-        results = [property_body(p, iso) for p in store.registry.properties.values()]
+        results = [property_body(p) for p in store.registry.properties.values()]
 
     return Reply(200, {"results": results})
 
@@ -65,7 +71,7 @@ def get_property(store: CompanyStore, request: Request) -> Reply:
     with store.lock:
         definition = store.registry.get(request.params["name"])
 
-    return Reply(200, property_body(definition, iso))
+    return Reply(200, property_body(definition))
 
 
 def create_property(store: CompanyStore, request: Request) -> Reply:
@@ -75,7 +81,7 @@ def create_property(store: CompanyStore, request: Request) -> Reply:
     with store.lock:
         definition = store.registry.create(body, store.tick())
 
-    return Reply(201, property_body(definition, iso))
+    return Reply(201, property_body(definition))
 
 
 def read_properties(store: CompanyStore, request: Request) -> Reply:
@@ -86,7 +92,7 @@ def read_properties(store: CompanyStore, request: Request) -> Reply:
 
     with store.lock:
         known = store.registry.properties
-        results = [property_body(known[name], iso) for name in names if name in known]
+        results = [property_body(known[name]) for name in names if name in known]
         missing = [name for name in names if name not in known]
 
     errors = [_missing_property(name) for name in missing]
@@ -114,7 +120,7 @@ def create_properties(store: CompanyStore, request: Request) -> Reply:
         for item in inputs:
             try:
                 definition = store.registry.create(_mapping(item), now)
-                results.append(property_body(definition, iso))
+                results.append(property_body(definition))
             except SandboxAPIError as error:
                 errors.append(ItemError.from_error(error, None))
 

@@ -15,7 +15,6 @@ from typing import Any
 from connectors.hubspot.sandbox.errors import (
     CONFLICT,
     SandboxAPIError,
-    not_found,
     validation_error,
 )
 
@@ -84,44 +83,106 @@ def standard_properties() -> list[PropertyDef]:
         text("state", "State/Region"),
         text("country", "Country/Region"),
         text("description", "Description", field_type="textarea"),
-        text("numberofemployees", "Number of employees", type="number",
-             field_type="number"),
+        text(
+            "numberofemployees",
+            "Number of employees",
+            type="number",
+            field_type="number",
+        ),
         text("annualrevenue", "Annual revenue", type="number", field_type="number"),
-        text("industry", "Industry", type="enumeration", field_type="select",
-             options=_options(
-                 ("COMPUTER_SOFTWARE", "Computer Software"),
-                 ("CONSTRUCTION", "Construction"),
-                 ("MANAGEMENT_CONSULTING", "Management Consulting"),
-                 ("MACHINERY", "Machinery"),
-                 ("HOSPITAL_HEALTH_CARE", "Hospital & Health Care"),
-                 ("HIGHER_EDUCATION", "Higher Education"),
-                 ("RESEARCH", "Research"),
-                 ("MEDIA_PRODUCTION", "Media Production"),
-                 ("GOVERNMENT_ADMINISTRATION", "Government Administration"),
-                 ("NON_PROFIT_ORGANIZATION_MANAGEMENT", "Non-Profit Organization"),
-                 ("FINANCIAL_SERVICES", "Financial Services"),
-             )),
-        text("type", "Type", type="enumeration", field_type="select",
-             options=_options(("PROSPECT", "Prospect"), ("PARTNER", "Partner"),
-                              ("VENDOR", "Vendor"), ("OTHER", "Other"))),
-        text("lifecyclestage", "Lifecycle stage", type="enumeration",
-             field_type="radio",
-             options=_options(("lead", "Lead"), ("customer", "Customer"),
-                              ("evangelist", "Evangelist"), ("other", "Other"))),
-        text(OWNER_PROPERTY, "Company owner", type="enumeration", field_type="select",
-             external_options=True, referenced_object_type="OWNER"),
-        text("createdate", "Create date", type="datetime", field_type="date",
-             read_only=True),
-        text("hs_lastmodifieddate", "Last modified date", type="datetime",
-             field_type="date", read_only=True),
-        text("hs_object_id", "Record ID", type="number", field_type="number",
-             read_only=True),
-        text("hs_merged_object_ids", "Merged record IDs", type="enumeration",
-             field_type="checkbox", read_only=True),
-        text("y_tunnus", "Y-tunnus", group_name="organisaatiotiedot",
-             description="Finnish business id (Y-tunnus)", hubspot_defined=False),
-        text("toimialakoodi", "Toimialakoodi", group_name="organisaatiotiedot",
-             description="Industry code, TOL 2008", hubspot_defined=False),
+        text(
+            "industry",
+            "Industry",
+            type="enumeration",
+            field_type="select",
+            options=_options(
+                ("COMPUTER_SOFTWARE", "Computer Software"),
+                ("CONSTRUCTION", "Construction"),
+                ("MANAGEMENT_CONSULTING", "Management Consulting"),
+                ("MACHINERY", "Machinery"),
+                ("HOSPITAL_HEALTH_CARE", "Hospital & Health Care"),
+                ("HIGHER_EDUCATION", "Higher Education"),
+                ("RESEARCH", "Research"),
+                ("MEDIA_PRODUCTION", "Media Production"),
+                ("GOVERNMENT_ADMINISTRATION", "Government Administration"),
+                ("NON_PROFIT_ORGANIZATION_MANAGEMENT", "Non-Profit Organization"),
+                ("FINANCIAL_SERVICES", "Financial Services"),
+            ),
+        ),
+        text(
+            "type",
+            "Type",
+            type="enumeration",
+            field_type="select",
+            options=_options(
+                ("PROSPECT", "Prospect"),
+                ("PARTNER", "Partner"),
+                ("VENDOR", "Vendor"),
+                ("OTHER", "Other"),
+            ),
+        ),
+        text(
+            "lifecyclestage",
+            "Lifecycle stage",
+            type="enumeration",
+            field_type="radio",
+            options=_options(
+                ("lead", "Lead"),
+                ("customer", "Customer"),
+                ("evangelist", "Evangelist"),
+                ("other", "Other"),
+            ),
+        ),
+        text(
+            OWNER_PROPERTY,
+            "Company owner",
+            type="enumeration",
+            field_type="select",
+            external_options=True,
+            referenced_object_type="OWNER",
+        ),
+        text(
+            "createdate",
+            "Create date",
+            type="datetime",
+            field_type="date",
+            read_only=True,
+        ),
+        text(
+            "hs_lastmodifieddate",
+            "Last modified date",
+            type="datetime",
+            field_type="date",
+            read_only=True,
+        ),
+        text(
+            "hs_object_id",
+            "Record ID",
+            type="number",
+            field_type="number",
+            read_only=True,
+        ),
+        text(
+            "hs_merged_object_ids",
+            "Merged record IDs",
+            type="enumeration",
+            field_type="checkbox",
+            read_only=True,
+        ),
+        text(
+            "y_tunnus",
+            "Y-tunnus",
+            group_name="organisaatiotiedot",
+            description="Finnish business id (Y-tunnus)",
+            hubspot_defined=False,
+        ),
+        text(
+            "toimialakoodi",
+            "Toimialakoodi",
+            group_name="organisaatiotiedot",
+            description="Industry code, TOL 2008",
+            hubspot_defined=False,
+        ),
     ]
 
 
@@ -245,7 +306,7 @@ class PropertyRegistry:
         if text == "":
             return ""
         if definition.name == OWNER_PROPERTY and not is_owner(text):
-            return f'{text} is not a valid owner id (INVALID_OWNER_ID)'
+            return f"{text} is not a valid owner id (INVALID_OWNER_ID)"
         if definition.type == "number" and not _is_number(text):
             return f'{text} is not a valid number for "{name}" (INVALID_INTEGER)'
         if definition.type == "enumeration" and definition.options:
@@ -308,44 +369,3 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def property_body(definition: PropertyDef, iso: Callable[[int], str]) -> dict[str, Any]:
-    """Return a property as the properties API shows it."""
-    body: dict[str, Any] = {
-        "name": definition.name,
-        "label": definition.label,
-        "type": definition.type,
-        "fieldType": definition.field_type,
-        "description": definition.description,
-        "groupName": definition.group_name,
-        "options": definition.options,
-        "displayOrder": definition.display_order,
-        "calculated": False,
-        "externalOptions": definition.external_options,
-        "hasUniqueValue": definition.has_unique_value,
-        "hidden": False,
-        "hubspotDefined": definition.hubspot_defined,
-        "modificationMetadata": {
-            "archivable": not definition.hubspot_defined,
-            "readOnlyDefinition": definition.hubspot_defined,
-            "readOnlyValue": definition.read_only,
-        },
-        "formField": not definition.read_only,
-        "createdAt": iso(definition.created_at),
-        "updatedAt": iso(definition.updated_at),
-        "archived": False,
-    }
-    if definition.referenced_object_type:
-        body["referencedObjectType"] = definition.referenced_object_type
-    return body
-
-
-def group_body(group: PropertyGroup) -> dict[str, Any]:
-    """Return a property group as the groups API shows it."""
-    return {
-        "name": group.name,
-        "label": group.label,
-        "displayOrder": group.display_order,
-        "archived": False,
-    }

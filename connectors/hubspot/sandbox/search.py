@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from connectors.hubspot.sandbox.errors import validation_error
@@ -17,6 +18,11 @@ from connectors.hubspot.sandbox.store import Company
 
 NUMERIC_PROPERTIES = frozenset({"hs_lastmodifieddate", "createdate", "hs_object_id"})
 QUERY_PROPERTIES = ("name", "domain", "website", "phone")
+SYSTEM_NUMBERS: dict[str, Callable[[Company], int]] = {
+    "hs_lastmodifieddate": attrgetter("updated_at"),
+    "createdate": attrgetter("created_at"),
+    "hs_object_id": attrgetter("id"),
+}
 MAX_GROUPS = 5
 MAX_FILTERS = 18
 
@@ -42,9 +48,9 @@ def build_predicate(
     return matches
 
 
-def sort_key(sorts: Any, numeric: frozenset[str] = NUMERIC_PROPERTIES) -> Callable[
-    [Company], tuple[Any, ...]
-]:
+def sort_key(
+    sorts: Any, numeric: frozenset[str] = NUMERIC_PROPERTIES
+) -> Callable[[Company], tuple[Any, ...]]:
     """Return a key that orders companies by the sorts, then by id.
 
     Raises:
@@ -55,7 +61,13 @@ def sort_key(sorts: Any, numeric: frozenset[str] = NUMERIC_PROPERTIES) -> Callab
     def key(company: Company) -> tuple[Any, ...]:
         parts: list[Any] = []
         for name, descending in parsed:
-            parts.append(_sortable(company.value(name), name in numeric, descending))
+            system = SYSTEM_NUMBERS.get(name)
+            if system is not None:
+                number = system(company)
+                parts.append((0, -number if descending else number))
+            else:
+                value = company.value(name)
+                parts.append(_sortable(value, name in numeric, descending))
         parts.append(company.id)
         return tuple(parts)
 
@@ -82,13 +94,11 @@ def _sortable(value: str | None, is_numeric: bool, descending: bool) -> Any:
         return (0, -number if descending else number)
     text = value.lower()
     if descending:
-        return (0, tuple(-ord(char) for char in text) + (1,))
+        return (0, (*(-ord(char) for char in text), 1))
     return (0, tuple(ord(char) for char in text))
 
 
-def _parse_groups(
-    filter_groups: Any, numeric: frozenset[str]
-) -> list[list[Predicate]]:
+def _parse_groups(filter_groups: Any, numeric: frozenset[str]) -> list[list[Predicate]]:
     if filter_groups in (None, []):
         return []
     if not isinstance(filter_groups, list) or len(filter_groups) > MAX_GROUPS:
@@ -111,15 +121,22 @@ def _parse_filter(spec: Any, numeric: frozenset[str]) -> Predicate:
     build = _OPERATORS.get(operator)
     if build is None:
         raise validation_error(f"Unknown filter operator {operator!r}")
-    compare = _Comparer(name in numeric)
+    compare = _Comparer(name, name in numeric)
     return build(name, spec, compare)
 
 
 class _Comparer:
     """Turn stored values and filter values into comparable numbers or text."""
 
-    def __init__(self, is_numeric: bool) -> None:
+    def __init__(self, name: str, is_numeric: bool) -> None:
+        self.name = name
         self.is_numeric = is_numeric
+        self._system = SYSTEM_NUMBERS.get(name)
+
+    def read(self, company: Company) -> Any:
+        if self._system is not None:
+            return self._system(company)
+        return self.stored(company.value(self.name))
 
     def coerce(self, value: Any) -> Any:
         if value is None:
@@ -154,7 +171,7 @@ def _binary(test: Callable[[Any, Any], bool]) -> Callable[..., Predicate]:
         target = compare.coerce(spec.get("value"))
 
         def predicate(company: Company) -> bool:
-            value = compare.stored(company.value(name))
+            value = compare.read(company)
             return value is not None and test(value, target)
 
         return predicate
@@ -164,14 +181,14 @@ def _binary(test: Callable[[Any, Any], bool]) -> Callable[..., Predicate]:
 
 def _neq(name: str, spec: Mapping[str, Any], compare: _Comparer) -> Predicate:
     target = compare.coerce(spec.get("value"))
-    return lambda company: compare.stored(company.value(name)) != target
+    return lambda company: compare.read(company) != target
 
 
 def _between(name: str, spec: Mapping[str, Any], compare: _Comparer) -> Predicate:
     low, high = compare.coerce(spec.get("value")), compare.coerce(spec.get("highValue"))
 
     def predicate(company: Company) -> bool:
-        value = compare.stored(company.value(name))
+        value = compare.read(company)
         return value is not None and low <= value <= high
 
     return predicate
@@ -186,12 +203,12 @@ def _values(spec: Mapping[str, Any], compare: _Comparer) -> set[Any]:
 
 def _in(name: str, spec: Mapping[str, Any], compare: _Comparer) -> Predicate:
     wanted = _values(spec, compare)
-    return lambda company: compare.stored(company.value(name)) in wanted
+    return lambda company: compare.read(company) in wanted
 
 
 def _not_in(name: str, spec: Mapping[str, Any], compare: _Comparer) -> Predicate:
     unwanted = _values(spec, compare)
-    return lambda company: compare.stored(company.value(name)) not in unwanted
+    return lambda company: compare.read(company) not in unwanted
 
 
 def _has(name: str, spec: Mapping[str, Any], compare: _Comparer) -> Predicate:
@@ -253,8 +270,6 @@ def _query_tokens(query: Any) -> list[str]:
 
 def _matches_query(company: Company, tokens: Sequence[str]) -> bool:
     words = [
-        word
-        for name in QUERY_PROPERTIES
-        for word in _tokens(company.value(name) or "")
+        word for name in QUERY_PROPERTIES for word in _tokens(company.value(name) or "")
     ]
     return all(any(word.startswith(token) for word in words) for token in tokens)

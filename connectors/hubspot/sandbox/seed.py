@@ -24,13 +24,18 @@ from typing import Any
 
 import structlog
 
-from connectors.hubspot.sandbox.store import FIRST_COMPANY_ID, Company, CompanyStore, Owner
+from connectors.hubspot.sandbox.store import (
+    FIRST_COMPANY_ID,
+    Company,
+    CompanyStore,
+    Owner,
+)
 from connectors.hubspot.sandbox.variants import (
     business_id_variant,
     domain_for,
     domain_variant,
     name_variant,
-    phone_number,
+    phone_for,
     phone_variant,
     ytunnus_check_digit,
 )
@@ -45,6 +50,7 @@ GENERATED_START_MS = 1_514_764_800_000
 GENERATED_SPAN_MS = 7 * 365 * 24 * 3600 * 1000
 DUPLICATE_SHARE = 0.2
 SYNTHETIC_ID_START = 3_600_000
+HOUSING_PREFIXES = ("asunto", "as oy", "as.", "kiinteistö", "asumisoikeus")
 
 
 @dataclass
@@ -74,8 +80,12 @@ def load_seed(store: CompanyStore, seed: str | int) -> SeedData:
     """
     data = read_demo() if seed == "demo" else generate_companies(_count(seed))
     store.load(data.companies, data.owners)
-    log.info("sandbox.seeded", seed=str(seed), companies=len(data.companies),
-             owners=len(data.owners))
+    log.info(
+        "sandbox.seeded",
+        seed=str(seed),
+        companies=len(data.companies),
+        owners=len(data.owners),
+    )
     return data
 
 
@@ -174,10 +184,11 @@ def generate_companies(count: int, *, seed: int = 0) -> SeedData:
 def _organisations(count: int) -> list[PRHCompany]:
     real = prh_companies()
     organisations = list(real[:count])
+    bases = [c for c in real if not c.name.lower().startswith(HOUSING_PREFIXES)]
     number = SYNTHETIC_ID_START
     suffixes = ("Palvelut", "Group", "Tekniikka", "Solutions", "Partners", "Invest")
     while len(organisations) < count:
-        base = real[len(organisations) % len(real)]
+        base = bases[len(organisations) % len(bases)]
         round_ = len(organisations) // len(real)
         digit = ytunnus_check_digit(f"{number:07d}")
         number += 1
@@ -186,8 +197,9 @@ def _organisations(count: int) -> list[PRHCompany]:
         stem = base.name.rsplit(" ", 1)[0] if " " in base.name else base.name
         name = f"{stem} {suffixes[(round_ - 1) % len(suffixes)]} {round_} Oy"
         organisations.append(
-            PRHCompany(f"{number - 1:07d}-{digit}", name, base.industry_code,
-                       base.postcode)
+            PRHCompany(
+                f"{number - 1:07d}-{digit}", name, base.industry_code, base.postcode
+            )
         )
     return organisations
 
@@ -196,7 +208,7 @@ def _properties(
     organisation: PRHCompany, is_duplicate: bool, rng: random.Random
 ) -> dict[str, str]:
     domain = domain_for(organisation.name)
-    phone = phone_number(random.Random(organisation.business_id))
+    phone = phone_for(organisation.business_id)
     properties = {
         "name": organisation.name,
         "y_tunnus": organisation.business_id if rng.random() < 0.7 else "",

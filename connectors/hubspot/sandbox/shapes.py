@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.hubspot.sandbox.errors import ItemError
+from connectors.hubspot.sandbox.properties import PropertyDef, PropertyGroup
 from connectors.hubspot.sandbox.store import Company, Owner
 
 DEFAULT_PROPERTIES = ("name", "domain")
@@ -18,7 +19,7 @@ SYSTEM_PROPERTIES = ("createdate", "hs_lastmodifieddate", "hs_object_id")
 
 
 def iso(epoch_ms: int) -> str:
-    """Return epoch milliseconds as HubSpot writes times: ``2024-05-01T10:00:00.000Z``."""
+    """Return epoch ms the way HubSpot writes times: ``2024-05-01T10:00:00.000Z``."""
     moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
 
@@ -94,3 +95,44 @@ def batch_body(
     body["numErrors"] = len(error_bodies)
     body["errors"] = error_bodies
     return 207, body
+
+
+def property_body(definition: PropertyDef) -> dict[str, Any]:
+    """Return a property as the properties API shows it."""
+    body: dict[str, Any] = {
+        "name": definition.name,
+        "label": definition.label,
+        "type": definition.type,
+        "fieldType": definition.field_type,
+        "description": definition.description,
+        "groupName": definition.group_name,
+        "options": definition.options,
+        "displayOrder": definition.display_order,
+        "calculated": False,
+        "externalOptions": definition.external_options,
+        "hasUniqueValue": definition.has_unique_value,
+        "hidden": False,
+        "hubspotDefined": definition.hubspot_defined,
+        "modificationMetadata": {
+            "archivable": not definition.hubspot_defined,
+            "readOnlyDefinition": definition.hubspot_defined,
+            "readOnlyValue": definition.read_only,
+        },
+        "formField": not definition.read_only,
+        "createdAt": iso(definition.created_at),
+        "updatedAt": iso(definition.updated_at),
+        "archived": False,
+    }
+    if definition.referenced_object_type:
+        body["referencedObjectType"] = definition.referenced_object_type
+    return body
+
+
+def group_body(group: PropertyGroup) -> dict[str, Any]:
+    """Return a property group as the groups API shows it."""
+    return {
+        "name": group.name,
+        "label": group.label,
+        "displayOrder": group.display_order,
+        "archived": False,
+    }

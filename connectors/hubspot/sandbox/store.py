@@ -84,8 +84,12 @@ class CompanyStore:
         with self.lock:
             self._companies = {company.id: company for company in companies}
             self.owners = list(owners)
-            self._active = sorted(c.id for c in self._companies.values() if not c.archived)
-            self._archived = sorted(c.id for c in self._companies.values() if c.archived)
+            self._active = sorted(
+                c.id for c in self._companies.values() if not c.archived
+            )
+            self._archived = sorted(
+                c.id for c in self._companies.values() if c.archived
+            )
             self._merged.clear()
             self._unique.clear()
             self._next_id = max(self._companies, default=FIRST_COMPANY_ID - 1) + 1
@@ -183,7 +187,7 @@ class CompanyStore:
             return company
 
     def archive(self, object_id: str, now: int) -> None:
-        """Move a company to the recycle bin; an unknown id is ignored, as HubSpot does."""
+        """Move a company to the recycle bin; ignore an unknown id, as HubSpot does."""
         with self.lock:
             company = self.resolve(object_id)
             if company is None or company.archived:

@@ -12,11 +12,8 @@ import random
 import re
 import unicodedata
 
-LEGAL_FORMS = ("Oyj", "Oy", "Ky", "Ay", "ry", "sr", "osk", "Ab", "Ltd")
-_FORM_PATTERN = re.compile(
-    r"^(?:Oy\s+)?(?P<core>.*?)(?:\s+(?P<form>Oyj|Oy|Ky|ry|sr|osk))?(?:\s+Ab|\s+Ltd)?$",
-    re.IGNORECASE,
-)
+LEGAL_FORMS = frozenset({"oyj", "oy", "ky", "ry", "sr", "osk"})
+TRAILING_FORMS = frozenset({"ab", "ltd", "abp"})
 _Y_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
@@ -30,10 +27,14 @@ def ytunnus_check_digit(digits: str) -> int | None:
 
 def split_legal_form(name: str) -> tuple[str, str]:
     """Split ``Yritys Oy`` into ``("Yritys", "Oy")``; the form may be empty."""
-    match = _FORM_PATTERN.match(name.strip())
-    if match is None or not match["core"]:
-        return name.strip(), ""
-    return match["core"].strip(), match["form"] or ""
+    words = name.split()
+    if len(words) > 1 and words[0].lower() == "oy":
+        words = words[1:]
+    if len(words) > 1 and words[-1].lower() in TRAILING_FORMS:
+        words = words[:-1]
+    if len(words) > 1 and words[-1].lower() in LEGAL_FORMS:
+        return " ".join(words[:-1]), words[-1]
+    return " ".join(words), ""
 
 
 def name_variant(name: str, rng: random.Random) -> str:
@@ -48,7 +49,7 @@ def name_variant(name: str, rng: random.Random) -> str:
     ]
     if form.lower() == "oy":
         choices += [lambda: f"Oy {core} Ab", lambda: f"{core} Oyj"]
-    if len(core.split()) >= 2:
+    if len(core.split()) >= 3:
         choices.append(lambda: _abbreviate(core, form))
     variant: str = rng.choice(choices)()
     return variant if variant != name else f"{name}, Tampere"
@@ -99,6 +100,12 @@ def domain_variant(domain: str, rng: random.Random) -> str:
     return str(rng.choice(["", f"www.{domain}", f"{stem}.com", domain]))
 
 
+def phone_for(business_id: str) -> str:
+    """Return a Tampere landline number derived from a business id."""
+    digits = business_id.replace("-", "")
+    return f"+358 3 {200 + int(digits[:3]) % 700} {digits[3:7]}"
+
+
 def phone_number(rng: random.Random) -> str:
     """Return a Finnish phone number in international form."""
     if rng.random() < 0.6:
@@ -111,4 +118,4 @@ def phone_variant(phone: str, rng: random.Random) -> str:
     if rng.random() < 0.3:
         return phone_number(rng)
     national = "0" + phone.removeprefix("+358 ")
-    return national.replace(" ", "", 1) if rng.random() < 0.5 else national
+    return national.replace(" ", "") if rng.random() < 0.5 else national

@@ -1,0 +1,105 @@
+"""Candidate pairs: only records that share something are ever compared.
+
+Each rule sorts the records by a key and pairs every record with the next
+``window`` records of the same key (a sorted neighbourhood inside each block), so a
+block of any size yields at most ``window`` pairs per record and the cost grows
+linearly with the number of records. The rules: equal domain, phone, house number
+and street word, exact name, each of a record's two most distinctive name tokens,
+and the whole name read forwards and backwards (for typos).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sync.resolve.arrays import unique_values
+from sync.resolve.features import Features
+
+__all__ = ["Pairs", "generate_candidates", "pairs_in_blocks"]
+
+Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+DISTINCTIVE_TOKENS = 2
+EQUAL_KEY_FACTOR = 3
+
+
+def generate_candidates(features: Features, *, window: int) -> Pairs:
+    """Return the unique candidate pairs ``(left, right)`` with ``left < right``.
+
+    Args:
+        features: the records' columns.
+        window: how many neighbours each record is paired with in a block.
+
+    Returns:
+        Two aligned arrays of row numbers, sorted by left then right.
+    """
+    name_rank = _rank(features.name_text)
+    reversed_rank = _rank(np.array([text[::-1] for text in features.name_text],
+                                   dtype=object))
+    address_key = _combine(features.house, features.street)
+    wide = window * EQUAL_KEY_FACTOR
+    blocks: list[Pairs] = [
+        pairs_in_blocks(features.domain, name_rank, window=wide),
+        pairs_in_blocks(features.phone, name_rank, window=wide),
+        pairs_in_blocks(address_key, name_rank, window=wide),
+        pairs_in_blocks(features.name_id, name_rank, window=wide),
+        pairs_in_blocks(np.zeros(features.size, dtype=np.int64), name_rank,
+                        window=window),
+        pairs_in_blocks(np.zeros(features.size, dtype=np.int64), reversed_rank,
+                        window=window),
+    ]
+    for column in range(DISTINCTIVE_TOKENS):
+        blocks.append(
+            pairs_in_blocks(features.tokens[:, column], name_rank, window=window)
+        )
+
+    return _unique(blocks, features.size)
+
+
+def pairs_in_blocks(
+    key: npt.NDArray[np.int64], order_key: npt.NDArray[np.int64], *, window: int
+) -> Pairs:
+    """Pair each record with the next ``window`` records of its block.
+
+    Args:
+        key: the block of each record; ``-1`` keeps a record out of every block.
+        order_key: the order of records inside a block.
+        window: how many following records each record is paired with.
+
+    Returns:
+        The pairs, each with the smaller row number first.
+    """
+    present = np.flatnonzero(key >= 0)
+    order = present[np.lexsort((order_key[present], key[present]))]
+    sorted_key = key[order]
+    lefts, rights = [], []
+    for offset in range(1, window + 1):
+        same = sorted_key[:-offset] == sorted_key[offset:]
+        lefts.append(order[:-offset][same])
+        rights.append(order[offset:][same])
+    left = np.concatenate(lefts) if lefts else np.empty(0, dtype=np.int64)
+    right = np.concatenate(rights) if rights else np.empty(0, dtype=np.int64)
+
+    return np.minimum(left, right), np.maximum(left, right)
+
+
+def _unique(blocks: list[Pairs], size: int) -> Pairs:
+    left = np.concatenate([block[0] for block in blocks])
+    right = np.concatenate([block[1] for block in blocks])
+    distinct = left != right
+    codes = unique_values(left[distinct] * size + right[distinct])
+    return codes // size, codes % size
+
+
+def _rank(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    return rank
+
+
+def _combine(
+    first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    both = (first >= 0) & (second >= 0)
+    return np.where(both, first * (int(second.max(initial=0)) + 1) + second, -1)

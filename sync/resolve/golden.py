@@ -1,0 +1,126 @@
+"""The golden record of a partner, field by field from its best member.
+
+Members are ranked per field by: a valid business id first (an officially
+registered record knows its own details best), then the field's source order
+(``MatchingSettings.field_priority``, else ``source_priority``; unlisted sources
+after listed ones), then the most recently updated, then the most complete, then the
+smallest ref. Each field takes the value of the best-ranked member that has one.
+Roles, units, staff and activities are the unions of all members'.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from mappings.identifiers import normalise_business_id
+from mappings.model import Activity, Organisation, SourceRef
+from sync.settings import MatchingSettings
+
+__all__ = ["SCALAR_FIELDS", "build_golden", "golden_source"]
+
+SCALAR_FIELDS: tuple[str, ...] = (
+    "name", "business_id", "domain", "country", "municipality", "postcode",
+    "address", "phone", "industry_code", "legal_form", "owner_id",
+)
+GOLDEN_SOURCE = "sidos"
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def golden_source(partner_id: str) -> SourceRef:
+    """Return the ref of a partner's golden record."""
+    return SourceRef(GOLDEN_SOURCE, partner_id)
+
+
+def build_golden(
+    partner_id: str, members: Sequence[Organisation], settings: MatchingSettings
+) -> Organisation:
+    """Build a partner's golden record from its members.
+
+    Args:
+        partner_id: the partner's id.
+        members: the partner's records, at least one.
+        settings: the matching settings holding the source orders.
+
+    Returns:
+        The golden organisation, with ref ``sidos:<partner_id>``.
+
+    Raises:
+        ValueError: when ``members`` is empty.
+    """
+    if not members:
+        raise ValueError(f"partner {partner_id} has no members; pass at least one")
+    if len(members) == 1:
+        return _single(partner_id, members[0])
+    values = {name: _survivor(name, members, settings) for name in SCALAR_FIELDS}
+
+    return Organisation(
+        ref=golden_source(partner_id),
+        **values,
+        roles=frozenset().union(*(member.roles for member in members)),
+        units=frozenset().union(*(member.units for member in members)),
+        staff=frozenset().union(*(member.staff for member in members)),
+        activities=_activities(members),
+        updated_at=max((m.updated_at for m in members if m.updated_at), default=None),
+        extra=_extra(members, settings),
+    )
+
+
+def _single(partner_id: str, member: Organisation) -> Organisation:
+    business_id = member.business_id or normalise_business_id(member.business_id_raw)
+    return dataclasses.replace(
+        member, ref=golden_source(partner_id), business_id=business_id,
+        business_id_raw=None if business_id else member.business_id_raw,
+    )
+
+
+def _survivor(
+    field: str, members: Sequence[Organisation], settings: MatchingSettings
+) -> object:
+    order = settings.field_priority.get(field, settings.source_priority)
+    for member in sorted(members, key=lambda member: _rank(member, order)):
+        value = _value(member, field)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _rank(member: Organisation, order: Sequence[str]) -> tuple[object, ...]:
+    source = member.ref.source
+    position = order.index(source) if source in order else len(order)
+    updated = member.updated_at or _OLDEST
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=timezone.utc)
+    return (
+        _value(member, "business_id") is None,
+        position,
+        -updated.timestamp(),
+        -_completeness(member),
+        member.ref,
+    )
+
+
+def _value(member: Organisation, field: str) -> object:
+    if field == "business_id":
+        return member.business_id or normalise_business_id(member.business_id_raw)
+    return getattr(member, field)
+
+
+def _completeness(member: Organisation) -> int:
+    return sum(getattr(member, name) not in (None, "") for name in SCALAR_FIELDS)
+
+
+def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:
+    unique = {activity: None for m in members for activity in m.activities}
+    return tuple(sorted(unique, key=lambda a: (a.kind, a.id, a.role or "", a.unit or "")))
+
+
+def _extra(
+    members: Sequence[Organisation], settings: MatchingSettings
+) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    ranked = sorted(members, key=lambda m: _rank(m, settings.source_priority))
+    for member in reversed(ranked):
+        merged.update({key: value for key, value in member.extra.items() if value})
+    return dict(sorted(merged.items()))

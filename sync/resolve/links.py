@@ -1,0 +1,191 @@
+"""The links resolution reports: matches, related entities and pairs for review.
+
+- ``match``: two records of one partner joined by an equal valid business id, a
+  person's ``same``, or a model probability at or above the match threshold.
+- ``related``: records with different valid business ids whose names say they
+  belong to one group ("Valmet Oyj", "Valmet Technologies Oy"); never merged.
+- ``review``: records left in different partners although their probability is at
+  least the review threshold, or a person's ``same`` that a business id overrules.
+  One pair per pair of partners, the strongest, and none a person already decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mappings.identifiers import normalise_business_id
+from mappings.model import Organisation
+from sync.model import Link
+from sync.resolve.cluster import BLOCKED
+from sync.resolve.compare import compare_pairs
+from sync.resolve.explain import (
+    RULE_BUSINESS_ID,
+    RULE_BUSINESS_ID_DIFFERS,
+    RULE_CLUSTER,
+    RULE_DECISION,
+    RULE_DECISION_CONFLICT,
+    RULE_MODEL,
+    describe_fields,
+)
+from sync.resolve.matching import SAME, Matching
+from sync.resolve.weights import match_probability
+from sync.settings import MatchingSettings
+
+__all__ = ["collect_links"]
+
+Int = npt.NDArray[np.int64]
+
+
+def collect_links(
+    matching: Matching, records: Sequence[Organisation], settings: MatchingSettings
+) -> tuple[list[Link], list[Link]]:
+    """Build the match and related links, and the links waiting for review.
+
+    Args:
+        matching: the arrays of a run.
+        records: the records by row.
+        settings: the thresholds.
+
+    Returns:
+        The match and related links, then the review links, each sorted by refs.
+    """
+    left, right, probability = matching.pairs.all_pairs()
+    labels = matching.labels
+    same = labels[left] == labels[right]
+    match = same & (probability >= settings.match_threshold)
+    links = _business_id_links(matching, records)
+    links += _decision_links(matching, records)
+    chosen = match & ~_decided(matching, left, right)
+    links += _model_links(matching, records, left[chosen], right[chosen], None)
+    links += _related_links(matching, records, settings)
+    reviews = _review_links(matching, records, (left, right, probability), settings)
+    return sorted(links, key=_link_key), sorted(reviews, key=_link_key)
+
+
+def _business_id_links(matching: Matching, records: Sequence[Organisation]) -> list[
+    Link
+]:
+    rows = np.flatnonzero(matching.initial != np.arange(len(records)))
+    return [
+        Link(
+            records[anchor].ref, records[row].ref, "match", 1.0, RULE_BUSINESS_ID,
+            {"business_id": _business_id(records[row])},
+        )
+        for row, anchor in zip(rows.tolist(), matching.initial[rows].tolist(),
+                               strict=True)
+    ]
+
+
+def _decision_links(matching: Matching, records: Sequence[Organisation]) -> list[Link]:
+    links = []
+    for (left, right), verdict in sorted(matching.decided.items()):
+        if verdict == SAME and matching.labels[left] == matching.labels[right]:
+            links.append(Link(records[left].ref, records[right].ref, "match", 1.0,
+                              RULE_DECISION, {"verdict": verdict}))
+    return links
+
+
+def _model_links(
+    matching: Matching,
+    records: Sequence[Organisation],
+    left: Int,
+    right: Int,
+    decision: str | None,
+    rule: str = RULE_MODEL,
+) -> list[Link]:
+    comparison = compare_pairs(matching.features, left, right)
+    probability = match_probability(matching.weights.score(comparison.levels))
+    links = []
+    for index, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        if _business_id_equal(matching, a, b):
+            continue
+        evidence = describe_fields(
+            records[a], records[b], tuple(comparison.levels[index].tolist()),
+            matching.weights,
+            name_similarity=float(comparison.name_ratio[index]),
+            name_overlap=float(comparison.name_overlap[index]),
+        )
+        score = float(probability[index])
+        links.append(Link(records[a].ref, records[b].ref, decision or "match",
+                          round(score, 6), rule, evidence))
+    return links
+
+
+def _related_links(
+    matching: Matching, records: Sequence[Organisation], settings: MatchingSettings
+) -> list[Link]:
+    pairs, comparison = matching.pairs, matching.comparison
+    ids = matching.features.business_id
+    differs = (ids[pairs.left] >= 0) & (ids[pairs.right] >= 0) & (
+        ids[pairs.left] != ids[pairs.right]
+    )
+    similar = np.maximum(comparison.name_ratio, comparison.name_containment) >= (
+        settings.related_threshold
+    )
+    links = []
+    for index in np.flatnonzero(differs & similar).tolist():
+        a, b = int(pairs.left[index]), int(pairs.right[index])
+        links.append(Link(
+            records[a].ref, records[b].ref, "related", 0.0, RULE_BUSINESS_ID_DIFFERS,
+            {
+                "business_ids": [_business_id(records[a]), _business_id(records[b])],
+                "name_similarity": round(float(comparison.name_ratio[index]), 3),
+                "name_containment": round(
+                    float(comparison.name_containment[index]), 3
+                ),
+            },
+        ))
+    return links
+
+
+def _review_links(
+    matching: Matching,
+    records: Sequence[Organisation],
+    scored: tuple[Int, Int, npt.NDArray[np.float64]],
+    settings: MatchingSettings,
+) -> list[Link]:
+    left, right, probability = scored
+    labels = matching.labels
+    open_pair = (labels[left] != labels[right]) & (probability != BLOCKED)
+    wanted = open_pair & (probability >= settings.review_threshold)
+    wanted &= ~_decided(matching, left, right)
+    order = np.flatnonzero(wanted)
+    order = order[np.lexsort((right[order], left[order], -probability[order]))]
+    cluster_pair = np.sort(np.stack([labels[left[order]], labels[right[order]]]), 0)
+    _, first = np.unique(cluster_pair, axis=1, return_index=True)
+    chosen = np.sort(order[first])
+    strong = probability[chosen] >= settings.match_threshold
+    reviews = _model_links(matching, records, left[chosen[~strong]],
+                           right[chosen[~strong]], "review")
+    reviews += _model_links(matching, records, left[chosen[strong]],
+                            right[chosen[strong]], "review", RULE_CLUSTER)
+    return reviews + [
+        Link(records[a].ref, records[b].ref, "review", 1.0, RULE_DECISION_CONFLICT,
+             {"business_ids": [_business_id(records[a]), _business_id(records[b])]})
+        for a, b in matching.refused
+    ]
+
+
+def _decided(matching: Matching, left: Int, right: Int) -> npt.NDArray[np.bool_]:
+    if not matching.decided:
+        return np.zeros(len(left), dtype=bool)
+    size = len(matching.labels)
+    codes = np.array([a * size + b for a, b in matching.decided], dtype=np.int64)
+    return np.isin(left * size + right, codes)
+
+
+def _business_id_equal(matching: Matching, left: int, right: int) -> bool:
+    ids = matching.features.business_id
+    return bool(ids[left] >= 0 and ids[left] == ids[right])
+
+
+def _business_id(record: Organisation) -> Any:
+    return record.business_id or normalise_business_id(record.business_id_raw)
+
+
+def _link_key(link: Link) -> tuple[Any, ...]:
+    return (link.left, link.right, link.decision)

@@ -1,0 +1,137 @@
+"""Records to groups, in arrays: features, candidates, scores, clusters.
+
+``match_records`` is the part of resolution that scales with the number of records;
+it builds no per-pair objects. Business ids decide before the model does: an equal
+valid id makes a pair certain (probability 1), different valid ids forbid it, and so
+does a person's ``different``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mappings.model import Organisation, SourceRef
+from sync.model import ReviewDecision
+from sync.resolve.arrays import first_of_groups
+from sync.resolve.blocking import generate_candidates
+from sync.resolve.cluster import BLOCKED, ScoredPairs, cluster_records
+from sync.resolve.compare import Comparison, compare_pairs
+from sync.resolve.features import Features, build_features
+from sync.resolve.weights import DEFAULT_WEIGHTS, Weights, estimate_weights
+from sync.resolve.weights import match_probability
+from sync.settings import MatchingSettings
+
+__all__ = ["Matching", "match_records"]
+
+SAME = "same"
+DIFFERENT = "different"
+VERDICTS = (SAME, DIFFERENT)
+
+Int = npt.NDArray[np.int64]
+Float = npt.NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class Matching:
+    """Everything resolution learned about the records, as arrays by row."""
+
+    features: Features
+    comparison: Comparison
+    pairs: ScoredPairs
+    weights: Weights
+    labels: Int
+    initial: Int
+    decided: dict[tuple[int, int], str]
+    refused: list[tuple[int, int]]
+
+
+def match_records(
+    records: Sequence[Organisation],
+    *,
+    settings: MatchingSettings,
+    decisions: Sequence[ReviewDecision] = (),
+) -> Matching:
+    """Score candidate pairs of records and group the records into partners.
+
+    Args:
+        records: the records, in the order rows are numbered.
+        settings: thresholds, window and whether to learn weights.
+        decisions: people's verdicts on pairs, honoured as must- and cannot-links.
+
+    Returns:
+        The features, scored pairs, weights and each row's group.
+
+    Raises:
+        ValueError: when a decision's verdict is neither "same" nor "different".
+    """
+    features = build_features(records)
+    left, right = generate_candidates(features, window=settings.window)
+    comparison = compare_pairs(features, left, right)
+    weights = estimate_weights(comparison.levels) if settings.learn_weights else (
+        DEFAULT_WEIGHTS
+    )
+    decided = _decided_pairs(records, decisions)
+    cannot = [pair for pair, verdict in decided.items() if verdict == DIFFERENT]
+    cannot_codes = np.array(sorted(a * len(records) + b for a, b in cannot),
+                            dtype=np.int64)
+
+    def score(left: Int, right: Int) -> Float:
+        levels = compare_pairs(features, left, right).levels
+        return _probability(features, weights, levels, (left, right), cannot_codes)
+
+    probability = _probability(
+        features, weights, comparison.levels, (left, right), cannot_codes
+    )
+    pairs = ScoredPairs(left, right, probability, len(records))
+    initial = first_of_groups(features.business_id)
+    labels, refused = cluster_records(
+        pairs,
+        business_id=features.business_id,
+        initial=initial,
+        must=[pair for pair, verdict in decided.items() if verdict == SAME],
+        cannot=cannot,
+        threshold=settings.match_threshold,
+        scorer=score,
+    )
+    return Matching(features, comparison, pairs, weights, labels, initial, decided,
+                    refused)
+
+
+def _probability(
+    features: Features,
+    weights: Weights,
+    levels: npt.NDArray[np.int8],
+    pair: tuple[Int, Int],
+    cannot_codes: Int,
+) -> Float:
+    left, right = pair
+    probability = match_probability(weights.score(levels))
+    ids_left, ids_right = features.business_id[left], features.business_id[right]
+    both = (ids_left >= 0) & (ids_right >= 0)
+    probability[both & (ids_left == ids_right)] = 1.0
+    probability[both & (ids_left != ids_right)] = BLOCKED
+    if len(cannot_codes):
+        probability[np.isin(left * features.size + right, cannot_codes)] = BLOCKED
+    return probability
+
+
+def _decided_pairs(
+    records: Sequence[Organisation], decisions: Sequence[ReviewDecision]
+) -> dict[tuple[int, int], str]:
+    row_of: dict[SourceRef, int] = {record.ref: row for row, record in
+                                    enumerate(records)}
+    decided: dict[tuple[int, int], str] = {}
+    for decision in decisions:
+        if decision.verdict not in VERDICTS:
+            raise ValueError(
+                f"review verdict {decision.verdict!r} for {decision.left} and "
+                f"{decision.right} is not one of {', '.join(VERDICTS)}"
+            )
+        left, right = row_of.get(decision.left), row_of.get(decision.right)
+        if left is not None and right is not None and left != right:
+            decided[(min(left, right), max(left, right))] = decision.verdict
+    return decided

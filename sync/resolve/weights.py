@@ -1,0 +1,169 @@
+"""Fellegi–Sunter weights: how much each field's agreement level says about a match.
+
+A level's weight is ``log2(m / u)``: *m* is how often true matches show that level,
+*u* how often non-matches do. A pair's match weight is the prior's
+``log2(λ / (1 - λ))`` plus the weights of its non-null levels, so every score splits
+into per-field parts that explain it. ``estimate_weights`` learns *m*, *u* and *λ*
+from the candidate pairs themselves by expectation–maximisation (no labels), with
+the defaults below acting as pseudo-counts so that fields seldom filled in keep
+sensible weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sync.resolve.arrays import unique_counts
+from sync.resolve.compare import FIELDS, NULL
+
+__all__ = ["DEFAULT_WEIGHTS", "Weights", "estimate_weights", "match_probability"]
+
+PSEUDO_PAIRS = 50.0
+TOLERANCE = 1e-6
+FLOOR = 1e-6
+
+Levels = npt.NDArray[np.int8]
+Float = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The prior match share and each field's *m* and *u* per agreement level."""
+
+    prior: float
+    m: dict[str, tuple[float, ...]]
+    u: dict[str, tuple[float, ...]]
+
+    @property
+    def prior_weight(self) -> float:
+        """Return the prior as a log2 odds."""
+        return float(np.log2(self.prior / (1 - self.prior)))
+
+    def level_weight(self, field: str, level: int) -> float:
+        """Return ``log2(m / u)`` for one field's level; 0 for a null level.
+
+        Args:
+            field: a name in ``FIELDS``.
+            level: the level, or ``NULL``.
+
+        Returns:
+            The weight in bits.
+        """
+        if level == NULL:
+            return 0.0
+        return float(np.log2(self.m[field][level] / self.u[field][level]))
+
+    def score(self, levels: Levels) -> Float:
+        """Return the match weight (log2 odds) of every pair.
+
+        Args:
+            levels: one row per pair, one column per field of ``FIELDS``.
+
+        Returns:
+            The match weights.
+        """
+        total = np.full(len(levels), self.prior_weight, dtype=np.float64)
+        for column, field in enumerate(FIELDS):
+            table = np.log2(np.array(self.m[field]) / np.array(self.u[field]))
+            level = levels[:, column]
+            present = level != NULL
+            total[present] += table[level[present]]
+        return total
+
+
+DEFAULT_WEIGHTS = Weights(
+    prior=0.1,
+    m={
+        "name": (0.05, 0.07, 0.13, 0.2, 0.25, 0.3),
+        "legal_form": (0.02, 0.98),
+        "address": (0.05, 0.05, 0.15, 0.25, 0.5),
+        "phone": (0.15, 0.85),
+        "postcode": (0.1, 0.9),
+        "city": (0.1, 0.9),
+        "domain": (0.2, 0.8),
+    },
+    u={
+        "name": (0.9, 0.07, 0.02, 0.007, 0.002, 0.001),
+        "legal_form": (0.3, 0.7),
+        "address": (0.95, 0.03, 0.01, 0.007, 0.003),
+        "phone": (0.995, 0.005),
+        "postcode": (0.9, 0.1),
+        "city": (0.7, 0.3),
+        "domain": (0.999, 0.001),
+    },
+)
+"""Weights used before learning, and as the pseudo-counts that learning starts from."""
+
+
+def match_probability(weight: Float) -> Float:
+    """Turn match weights (log2 odds) into probabilities.
+
+    Args:
+        weight: match weights.
+
+    Returns:
+        Probabilities in [0, 1].
+    """
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def estimate_weights(
+    levels: Levels, *, start: Weights = DEFAULT_WEIGHTS, iterations: int = 40
+) -> Weights:
+    """Learn *m*, *u* and the prior from unlabelled pairs by EM.
+
+    Args:
+        levels: one row per candidate pair, one column per field of ``FIELDS``.
+        start: the starting weights, also used as pseudo-counts.
+        iterations: the most EM rounds to run.
+
+    Returns:
+        The learned weights; ``start`` when there are no pairs.
+    """
+    if len(levels) == 0:
+        return start
+    patterns, counts = _patterns(levels)
+    weights = start
+    for _ in range(iterations):
+        posterior = match_probability(weights.score(patterns))
+        updated = _maximise(patterns, counts.astype(np.float64), posterior, start)
+        if abs(updated.prior - weights.prior) < TOLERANCE:
+            return updated
+        weights = updated
+    return weights
+
+
+def _patterns(levels: Levels) -> tuple[Levels, npt.NDArray[np.int64]]:
+    shifted = levels.astype(np.int64) + 1
+    base = int(shifted.max()) + 1
+    codes = shifted @ (base ** np.arange(levels.shape[1], dtype=np.int64))
+    distinct, counts = unique_counts(codes)
+    digits = (distinct[:, None] // base ** np.arange(levels.shape[1])) % base
+    return (digits - 1).astype(np.int8), counts
+
+
+def _maximise(
+    patterns: Levels, counts: Float, posterior: Float, start: Weights
+) -> Weights:
+    matched = counts * posterior
+    unmatched = counts * (1 - posterior)
+    m: dict[str, tuple[float, ...]] = {}
+    u: dict[str, tuple[float, ...]] = {}
+    for column, field in enumerate(FIELDS):
+        m[field] = _distribution(patterns[:, column], matched, start.m[field])
+        u[field] = _distribution(patterns[:, column], unmatched, start.u[field])
+    prior = float(np.clip(matched.sum() / counts.sum(), FLOOR, 1 - FLOOR))
+    return Weights(prior=prior, m=m, u=u)
+
+
+def _distribution(
+    level: Levels, mass: Float, pseudo: tuple[float, ...]
+) -> tuple[float, ...]:
+    present = level != NULL
+    totals = np.bincount(level[present], weights=mass[present], minlength=len(pseudo))
+    smoothed = totals + PSEUDO_PAIRS * np.array(pseudo)
+    smoothed = np.maximum(smoothed / smoothed.sum(), FLOOR)
+    return tuple(float(value) for value in smoothed)
