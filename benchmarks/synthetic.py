@@ -107,6 +107,8 @@ def _variant(
     written = name if first and rng.random() < 0.7 else _name_variant(rng, name)
     form = "Oy" if first else rng.choice(_FORMS)
     written = f"{written} {form}".strip()
+    if not first and rng.random() < 0.2:
+        written = f"{written}, {rng.choice(_PLACES)}"
     return Organisation(
         ref=SourceRef(rng.choice(("crm", "rdi", "hanke")), f"r{row:07d}"),
         name=written,
@@ -119,11 +121,9 @@ def _variant(
 
 def _name_variant(rng: random.Random, name: str) -> str:
     roll = rng.random()
-    if roll < 0.25:
+    if roll < 0.3:
         return name.upper()
-    if roll < 0.45:
-        return f"{name}, {rng.choice(_PLACES)}"
-    if roll < 0.75:
+    if roll < 0.65:
         return _typo(rng, name)
     return name
 

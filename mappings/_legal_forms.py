@@ -70,3 +70,6 @@ INNER_FORMS: frozenset[str] = frozenset(
 """Forms unambiguous enough to be removed from the middle of a name as well."""
 
 MAX_FORM_TOKENS: int = max(len(form) for form in LEGAL_FORMS)
+
+FORM_WORDS: frozenset[str] = frozenset(word for form in LEGAL_FORMS for word in form)
+"""Every word that occurs in some legal form: a quick test before matching forms."""

@@ -110,7 +110,8 @@ def classify_partner(
 
 def classify_facts(facts: Facts, ruleset: RuleSet) -> Classification:
     """Classify from facts by the rules alone (no overrides)."""
-    hits = [rule for rule in ruleset.rules if rule.test(facts)]
+    plan = ruleset.planner.plan(facts)
+    hits = [rule for rule, test in plan if test is None or test(facts)]
     key = tuple([rule.index for rule in hits])
     known = ruleset.memo.get(key)
     if known is not None:

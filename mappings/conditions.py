@@ -11,6 +11,8 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from mappings.facts import COUNTED_FIELDS, Facts, fold_pattern, normalise_literal
 from mappings.rules import Condition
@@ -31,56 +33,102 @@ def always(facts: Facts) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A compiled condition that keeps its shape, so it can be specialised.
+
+    A ``leaf`` tests one field with its predicate; ``all``, ``any`` and ``not`` combine
+    their parts.
+    """
+
+    kind: Literal["leaf", "all", "any", "not"]
+    field: str = ""
+    test: Predicate = always
+    parts: tuple[Node, ...] = ()
+
+
 def compile_conditions(
     conditions: Sequence[Condition], lists: Mapping[str, Sequence[str]]
-) -> Predicate:
-    """Compile conditions that must all hold into one predicate.
+) -> Node:
+    """Compile conditions that must all hold into one node.
 
     Args:
         conditions: the rule's conditions; none means the rule always holds.
         lists: the named lists, by name, as written in the file.
 
     Returns:
-        The predicate.
+        The node; ``predicate_of`` turns it into a predicate.
 
     Raises:
         KeyError: a condition names a list that ``lists`` lacks (the checks refuse
             such a file before it is compiled).
     """
-    predicates = [compile_condition(condition, lists) for condition in conditions]
-    return _all_of(predicates)
+    return Node("all", parts=tuple(compile_node(c, lists) for c in conditions))
 
 
-def compile_condition(
-    condition: Condition, lists: Mapping[str, Sequence[str]]
-) -> Predicate:
-    """Compile one condition into a predicate over facts.
+def compile_node(condition: Condition, lists: Mapping[str, Sequence[str]]) -> Node:
+    """Compile one condition.
 
     Raises:
         KeyError: the condition names an unknown list.
         ValueError: the condition tests nothing (validation refuses such a one).
     """
     if condition.all is not None:
-        return _all_of([compile_condition(c, lists) for c in condition.all])
+        return Node("all", parts=tuple(compile_node(c, lists) for c in condition.all))
     if condition.any is not None:
-        return _any_of([compile_condition(c, lists) for c in condition.any])
+        return Node("any", parts=tuple(compile_node(c, lists) for c in condition.any))
     if condition.not_ is not None:
-        inner = compile_condition(condition.not_, lists)
-        return lambda facts: not inner(facts)
+        return Node("not", parts=(compile_node(condition.not_, lists),))
     if condition.role is not None:
         roles = frozenset(normalise_literal("roles", role) for role in condition.role)
-        return _member_of("roles", roles)
+        return Node("leaf", "roles", _member_of("roles", roles))
     if condition.field is None:
         raise ValueError("a condition needs a field, role, all, any or not")
-    return _compile_field(condition, condition.field, lists)
+    field = condition.field
+    leaves = [
+        Node("leaf", field, _compile_operator(condition, field, op, lists))
+        for op in condition.operators()
+    ]
+    return leaves[0] if len(leaves) == 1 else Node("all", parts=tuple(leaves))
 
 
-def _compile_field(
-    condition: Condition, field: str, lists: Mapping[str, Sequence[str]]
-) -> Predicate:
-    return _all_of(
-        [_compile_operator(condition, field, op, lists) for op in condition.operators()]
-    )
+def predicate_of(node: Node) -> Predicate:
+    """Return the predicate that evaluates a node over facts."""
+    if node.kind == "leaf":
+        return node.test
+    parts = [predicate_of(part) for part in node.parts]
+    if node.kind == "all":
+        return _all_of(parts)
+    if node.kind == "any":
+        return _any_of(parts)
+    inner = parts[0]
+    return lambda facts: not inner(facts)
+
+
+def specialise(node: Node, known: Facts) -> Node | bool:
+    """Evaluate what ``known`` decides, and keep the rest of the node.
+
+    Args:
+        node: a compiled condition.
+        known: the facts of some fields; leaves testing them are decided now.
+
+    Returns:
+        True or False when the known facts decide the node, else the node that is
+        left to evaluate on the other fields.
+    """
+    if node.kind == "leaf":
+        return node.test(known) if node.field in known else node
+    parts = [specialise(part, known) for part in node.parts]
+    if node.kind == "not":
+        inner = parts[0]
+        return (not inner) if isinstance(inner, bool) else Node("not", parts=(inner,))
+    decisive = node.kind == "any"
+    if decisive in parts:
+        return decisive
+    left = tuple(part for part in parts if not isinstance(part, bool))
+    if not left:
+        return not decisive
+    return left[0] if len(left) == 1 else Node(node.kind, parts=left)
 
 
 def _compile_operator(
@@ -88,8 +136,12 @@ def _compile_operator(
 ) -> Predicate:
     value = condition.value_of(op)
     if op in ("equals", "in", "in_list"):
-        written = [value] if op == "equals" else lists[value] if op == "in_list" else value
-        return _member_of(field, frozenset(normalise_literal(field, v) for v in written))
+        written = (
+            [value] if op == "equals" else lists[value] if op == "in_list" else value
+        )
+        return _member_of(
+            field, frozenset(normalise_literal(field, v) for v in written)
+        )
     if op == "prefix":
         return _starts_with(field, tuple(normalise_literal(field, v) for v in value))
     if op == "regex":
@@ -137,7 +189,7 @@ def _all_of(predicates: Sequence[Predicate]) -> Predicate:
         return lambda facts: first(facts) and second(facts)
 
     def test(facts: Facts) -> bool:
-        for predicate in predicates:
+        for predicate in predicates:  # noqa: SIM110 - a loop is faster than all() here
             if not predicate(facts):
                 return False
         return True

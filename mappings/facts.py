@@ -45,8 +45,9 @@ COUNTED_FIELDS = frozenset({"roles", "units", "staff", "activities"})
 NUMERIC_FIELDS = COUNTED_FIELDS | {"industry_code", "postcode"}
 """Fields that numeric comparisons (gt, gte, lt, lte) may test, with ``extra.*``."""
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
-_FOLD_UPPER = str.maketrans({"Ä": "a", "Ö": "o", "Å": "a", "É": "e", "Ü": "u"})
+_MARKS = (("ä", "a"), ("ö", "o"), ("å", "a"), ("é", "e"), ("ü", "u"))
+_FOLD = str.maketrans(dict(_MARKS))
+_FOLD_UPPER = str.maketrans({marked.upper(): plain for marked, plain in _MARKS})
 
 
 def field_kind(field: str) -> FieldKind | None:
@@ -67,7 +68,9 @@ def fold_text(value: str) -> str:
     """Return text without case, marks on ä/ö/å, or repeated spaces."""
     folded = value.casefold()
     if not folded.isascii():
-        folded = folded.translate(_FOLD)
+        # A chain of replace() is several times faster than str.translate here.
+        for marked, plain in _MARKS:
+            folded = folded.replace(marked, plain)
     return " ".join(folded.split())
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stdnum.exceptions import ValidationError
-from stdnum.fi import ytunnus
+from stdnum.fi import alv, ytunnus
 
 __all__ = [
     "SHARED_DOMAINS",
@@ -50,6 +50,7 @@ _SECOND_LEVEL = frozenset(
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
 _HOST = re.compile(r"^[\w\-]+(\.[\w\-]+)+$")
 _PHONE = re.compile(r"\+?\d[\d\s().\-/]{3,}\d")
+_PLAIN_ID = re.compile(r"(?:FI)?(\d{7})-?(\d)\Z")
 _NON_ID = re.compile(r"[^0-9A-Za-z\-]")
 _ID_IN_TEXT = re.compile(r"(?i)(?<![0-9a-z])(?:fi\s*)?\d[\d\s]{5,7}(?:-\s*\d)?(?!\d)")
 
@@ -86,6 +87,11 @@ def check_business_id(raw: str | None) -> BusinessIdCheck:
         The check: the formatted id, or None with the problem ("missing",
         "invalid checksum", "invalid length", "invalid format").
     """
+    if not raw:
+        return BusinessIdCheck(None, "missing")
+    plain = _PLAIN_ID.match(raw)
+    if plain and alv.checksum(plain[1] + plain[2]) == 0:
+        return BusinessIdCheck(f"{plain[1]}-{plain[2]}")
     found = _ID_IN_TEXT.search(raw or "")
     written = found.group() if found else raw or ""
     text = _NON_ID.sub("", written).upper().removeprefix("FI")

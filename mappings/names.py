@@ -14,7 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mappings._legal_forms import FORM_KINDS, INNER_FORMS, LEGAL_FORMS, MAX_FORM_TOKENS
+from mappings._legal_forms import (
+    FORM_KINDS,
+    FORM_WORDS,
+    INNER_FORMS,
+    LEGAL_FORMS,
+    MAX_FORM_TOKENS,
+)
 from mappings._places import list_municipalities
 
 __all__ = [
@@ -83,6 +89,8 @@ def fold(text: str) -> str:
     Returns:
         The folded text; equal for "Hämeenlinna" and "HAMEENLINNA".
     """
+    if text.isascii():
+        return text.lower().replace("`", "'") if "`" in text else text.lower()
     folded = unicodedata.normalize("NFC", text).casefold().translate(_FOLD_TABLE)
     if folded.isascii():
         return folded
@@ -132,31 +140,35 @@ def is_form_conflict(left: NormalisedName, right: NormalisedName) -> bool:
 
 def _split_place(text: str) -> tuple[str, str | None]:
     stripped = text.strip().rstrip(".")
+    if "," not in stripped and not stripped.endswith(")"):
+        return stripped, None
     if stripped.endswith(")") and "(" in stripped:
         head, _, tail = stripped[:-1].rpartition("(")
         if _is_place(tail) and head.strip():
             return head, tail.strip()
     head, comma, tail = stripped.rpartition(",")
-    if comma and head.strip() and _is_place(tail):
-        return head, tail.strip()
+    words = _WORD.findall(tail)
+    if comma and head.strip() and words and words[0] in _PLACES:
+        forms = words[1:]
+        if not forms or tuple(forms) in LEGAL_FORMS:
+            return " ".join([head, *forms]), words[0]
     return stripped, None
 
 
 def _is_place(text: str) -> bool:
     words = _WORD.findall(text)
-    return len(words) == 1 and words[0] in _places()
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(fold(place) for place in list_municipalities())
+    return len(words) == 1 and words[0] in _PLACES
 
 
 def _tokenise(text: str) -> list[str]:
-    text = text.replace("t:mi", " tmi ").replace("&", " and ")
-    text = _CASE_ENDING.sub("", text)
-    text = _POSSESSIVE.sub("", text).replace("'", "")
-    return _merge_initials(_WORD.findall(text))
+    if ":" in text:
+        text = _CASE_ENDING.sub("", text.replace("t:mi", " tmi "))
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    words = _WORD.findall(text.replace("&", " and ") if "&" in text else text)
+    if any(len(word) == 1 for word in words):
+        return _merge_initials(words)
+    return words
 
 
 def _merge_initials(words: list[str]) -> list[str]:
@@ -178,29 +190,30 @@ def _merge_initials(words: list[str]) -> list[str]:
 def _strip_forms(tokens: list[str]) -> tuple[list[str], list[str], str | None]:
     forms: list[str] = []
     place: str | None = None
-    if len(tokens) > 2 and tokens[-1] in _places() and _match_suffix(tokens[:-1]):
+    if len(tokens) > 2 and tokens[-1] in _PLACES and _match_suffix(tokens[:-1]):
         place = tokens.pop()
-    changed = True
-    while changed:
-        changed = False
+    while len(tokens) > 1:
         size = _match_prefix(tokens)
         if size and size < len(tokens):
             forms.append(" ".join(tokens[:size]))
             tokens = tokens[size:]
-            changed = True
+            continue
         size = _match_suffix(tokens)
-        if size and size < len(tokens):
-            forms.append(" ".join(tokens[-size:]))
-            tokens = tokens[:-size]
-            changed = True
-    inner = [token for token in tokens if token not in INNER_FORMS]
-    if inner and len(inner) < len(tokens):
-        forms.extend(token for token in tokens if token in INNER_FORMS)
-        tokens = inner
+        if not size or size >= len(tokens):
+            break
+        forms.append(" ".join(tokens[-size:]))
+        tokens = tokens[:-size]
+    middle = tokens[1:-1]
+    if any(token in INNER_FORMS for token in middle):
+        forms.extend(token for token in middle if token in INNER_FORMS)
+        kept = [token for token in middle if token not in INNER_FORMS]
+        tokens = [tokens[0], *kept, tokens[-1]]
     return tokens, forms, place
 
 
 def _match_prefix(tokens: list[str]) -> int:
+    if tokens[0] not in FORM_WORDS:
+        return 0
     for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
         if tuple(tokens[:size]) in LEGAL_FORMS:
             return size
@@ -208,7 +221,12 @@ def _match_prefix(tokens: list[str]) -> int:
 
 
 def _match_suffix(tokens: list[str]) -> int:
+    if tokens[-1] not in FORM_WORDS:
+        return 0
     for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
         if tuple(tokens[-size:]) in LEGAL_FORMS:
             return size
     return 0
+
+
+_PLACES: frozenset[str] = frozenset(fold(place) for place in list_municipalities())

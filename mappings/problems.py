@@ -98,6 +98,12 @@ def describe(
     elif kind == "missing":
         parent = ".".join(str(part) for part in loc[:-1]) or "the top level"
         message, hint = f"{parent} needs `{loc[-1]}`", "Add it"
+    elif kind == "string_type" and isinstance(error["input"], bool):
+        message = f"{where}: expected text, got {str(error['input']).lower()}"
+        hint = (
+            "YAML reads yes, no, on and off as true or false: write it in quotes, "
+            'e.g. "on"'
+        )
     elif kind == "string_type" and isinstance(error["input"], int | float):
         message, hint = (
             f"{where}: expected text, got the number {error['input']}",
@@ -108,12 +114,19 @@ def describe(
             f"{where}: {_shown(error['input'])} is not a valid name",
             _NAME_HINT,
         )
+    elif kind == "literal_error":
+        message = f"{where}: expected {context.get('expected')}, got {error['input']!r}"
+        hint = "Use the value shown"
+    elif kind in ("too_short", "string_too_short"):
+        message, hint = f"{where}: must not be empty", _TYPE_TEXT[kind][1]
     elif kind in _TYPE_TEXT:
         text, hint = _TYPE_TEXT[kind]
         message = f"{where}: {text}, got {_shown(error['input'])}"
     else:
         message, hint = f"{where}: {error['msg']}", "Correct the value"
-    line, column = document.locate(loc)
+    # An unknown key is best shown where the key is written, not where its value is.
+    known_key = document.key_positions.get(loc) if kind == "extra_forbidden" else None
+    line, column = known_key or document.locate(loc)
 
     return ConfigProblem(document.path, line, column, message, hint)
 

@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from mappings.check import RuleFileCheck, check_rule_file
-from mappings.conditions import Predicate, compile_conditions
+from mappings.conditions import Node, Predicate, compile_conditions, predicate_of
 from mappings.documents import load_document
-from mappings.errors import ConfigError
+from mappings.errors import ConfigError, ConfigProblem
 from mappings.facts import Extractor, Facts, build_extractors, read_facts
 from mappings.model import Organisation
 from mappings.overrides import NO_OVERRIDES, Overrides, load_overrides
+from mappings.plans import Planner
 from mappings.problems import validate_model
 from mappings.rules import Condition, RuleFile
 from mappings.yamlfile import YamlDocument
 
+MAX_DEPTH = 64
 EMPTY_FILE_HINT = (
     "Write `rules:` with at least one rule; see docs/mappings.md for the language"
 )
@@ -35,6 +37,7 @@ class CompiledRule:
 
     index: int
     name: str
+    node: Node
     test: Predicate
     category: str | None
     secondary: tuple[str, ...]
@@ -49,6 +52,7 @@ class RuleSet:
 
     rules: tuple[CompiledRule, ...]
     extractors: tuple[tuple[str, Extractor], ...]
+    planner: Planner[CompiledRule]
     overrides: Overrides = NO_OVERRIDES
     source: str = ""
     digest: str = ""
@@ -81,6 +85,7 @@ def read_rule_file(path: Path) -> tuple[RuleFile, YamlDocument, RuleFileCheck]:
             returned check, not raised.
     """
     document = load_document(path)
+    _refuse_deep_nesting(document)
     rule_file = validate_model(document, RuleFile, empty_hint=EMPTY_FILE_HINT)
 
     return rule_file, document, check_rule_file(rule_file, document)
@@ -131,11 +136,13 @@ def compile_rules(
         if not rule.enabled:
             continue
         line = document.locate(("rules", index, "name"))[0] if document else 0
+        node = compile_conditions(rule.conditions, rule_file.lists)
         compiled.append(
             CompiledRule(
                 index=index,
                 name=rule.name,
-                test=compile_conditions(rule.conditions, rule_file.lists),
+                node=node,
+                test=predicate_of(node),
                 category=rule.category,
                 secondary=tuple(rule.secondary),
                 flags=frozenset(rule.flags),
@@ -154,10 +161,25 @@ def compile_rules(
     return RuleSet(
         rules=tuple(compiled),
         extractors=build_extractors(fields),
+        planner=Planner([(rule, rule.node) for rule in compiled], sorted(fields)),
         overrides=overrides,
         source=document.path if document else "",
         digest=digest,
         notes=notes,
+    )
+
+
+def _refuse_deep_nesting(document: YamlDocument) -> None:
+    deepest = max(document.positions, key=len, default=())
+    if len(deepest) <= MAX_DEPTH:
+        return
+    line, column = document.positions[deepest]
+    raise ConfigError.single(
+        document.path,
+        f"the conditions nest more than {MAX_DEPTH} levels deep",
+        hint="Flatten them: one `all:` or `any:` can hold many conditions",
+        line=line,
+        column=column,
     )
 
 
@@ -183,3 +205,46 @@ def file_digest(*paths: Path | None) -> str:
         except OSError:
             hasher.update(b"\0missing")
     return hasher.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FilesCheck:
+    """Everything ``sidos mappings check`` reports about a rule file and overrides."""
+
+    problems: tuple[ConfigProblem, ...]
+    notes: tuple[str, ...] = ()
+    rules: int = 0
+    disabled: int = 0
+    lists: int = 0
+    overrides: int | None = None
+
+
+def check_files(rules_path: Path, overrides_path: Path | None = None) -> FilesCheck:
+    """Check a rule file and, when given, an overrides file, collecting every problem.
+
+    Unlike ``load_ruleset`` this never raises for a bad file: the problems of both
+    files are returned together, each located.
+    """
+    problems: list[ConfigProblem] = []
+    notes: tuple[str, ...] = ()
+    counts = {"rules": 0, "disabled": 0, "lists": 0}
+    try:
+        rule_file, _, check = read_rule_file(rules_path)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    else:
+        problems.extend(check.problems)
+        notes = check.notes
+        counts = {
+            "rules": len(rule_file.rules),
+            "disabled": sum(not rule.enabled for rule in rule_file.rules),
+            "lists": len(rule_file.lists),
+        }
+    overrides = None
+    if overrides_path is not None:
+        try:
+            overrides = len(load_overrides(overrides_path))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+
+    return FilesCheck(tuple(problems), notes, overrides=overrides, **counts)

@@ -32,6 +32,8 @@ class YamlDocument:
     path: str
     data: Any
     positions: dict[PathKey, Location] = field(default_factory=dict)
+    key_positions: dict[PathKey, Location] = field(default_factory=dict)
+    """Where each mapping key is written, keyed by the path of its value."""
     duplicates: list[ConfigProblem] = field(default_factory=list)
 
     def locate(self, loc: Sequence[str | int]) -> Location:
@@ -171,6 +173,9 @@ def _build_mapping(
                 )
             )
         key_text = key if isinstance(key, str | int) else str(key)
+        document.key_positions[(*path, key_text)] = (
+            key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        )
         result[key] = _build(value_node, (*path, key_text), document, loader)
     document.positions.pop((*path, "<key>"), None)
     return result

@@ -1,16 +1,19 @@
 """Logging setup: structlog events, readable in a terminal, JSON lines in a service.
 
-Every event passes two guards before it is rendered: values under sensitive key names
-are masked (``connectors.redaction``), and the configured secrets themselves are masked
-wherever they appear, so a token that slips into a message never reaches the output.
+Every event passes three guards before it is rendered: values under sensitive key names
+are masked (``connectors.redaction``), the configured secrets themselves are masked
+wherever they appear, so a token that slips into a message never reaches the output,
+and e-mail addresses (personal data) are masked too. In JSON, an exception is turned
+into data first, so the guards see its message as well.
 Standard-library loggers (APScheduler, urllib3, alembic) go through the same chain.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -19,6 +22,8 @@ from connectors.redaction import MASK, redact_event
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
           "error": logging.ERROR}
+EMAIL_MASK = "<e-mail>"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class SecretMasker:
@@ -34,8 +39,7 @@ class SecretMasker:
         if not self.secrets:
             return event_dict
         for key, value in event_dict.items():
-            if isinstance(value, str):
-                event_dict[key] = self.mask(value)
+            event_dict[key] = _map_strings(value, self.mask)
         return event_dict
 
     def mask(self, text: str) -> str:
@@ -43,6 +47,25 @@ class SecretMasker:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
         return text
+
+
+def mask_emails(
+    logger: object, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Mask e-mail addresses in the event's strings; use it as a processor."""
+    for key, value in event_dict.items():
+        event_dict[key] = _map_strings(value, lambda text: _EMAIL.sub(EMAIL_MASK, text))
+    return event_dict
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item, change) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_map_strings(item, change) for item in value]
+    return value
 
 
 def configure_logging(
@@ -57,18 +80,17 @@ def configure_logging(
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        redact_event,
-        SecretMasker(secrets),
     ]
+    if json:
+        shared.append(structlog.processors.ExceptionRenderer(
+            structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        ))
+    shared += [redact_event, SecretMasker(secrets), mask_emails]
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if json
         else structlog.dev.ConsoleRenderer(colors=False)
     )
-    if json:
-        shared.append(structlog.processors.ExceptionRenderer(
-            structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
-        ))
 
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(

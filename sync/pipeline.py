@@ -18,6 +18,7 @@ from mappings.fields import map_crm_company, map_project_row
 from mappings.model import Organisation, SourceRecord, SourceRef
 from sync.desired import PARTNER_ID
 from sync.model import Partner, ReviewDecision
+from sync.projections import attach_projections, split_projections
 from sync.resolve import Resolution, resolve
 from sync.settings import Settings
 from sync.state import StateStore
@@ -80,12 +81,16 @@ def map_records(
     """Map every stored record; return the organisations and the set-aside reasons."""
     staff = {owner.id: owner for owner in owners}
     roles = {source.name: source.roles for source in settings.sources}
+    written = store.ledger.written_values()
+    created = store.ledger.created_companies()
     organisations: list[Organisation] = []
     set_aside: dict[SourceRef, str] = {}
     for record in store.records():
         if record.archived:
             continue
         try:
+            if not (record.ref.source == settings.crm.name and record.ref.id in created):
+                record = _without_own_writes(record, written.get(record.ref.id))
             organisations.append(_map(record, settings, staff, roles))
         except MappingError as exc:
             set_aside[record.ref] = exc.reason
@@ -98,12 +103,14 @@ def resolve_partners(
     store: StateStore, settings: Settings, organisations: list[Organisation]
 ) -> Resolution:
     """Group organisations into partners, keeping partner ids stable across runs."""
-    previous = _previous_partner_ids(store, organisations)
+    created = store.ledger.created_companies()
+    records, projections = split_projections(organisations, created, settings.crm.name)
+    previous = _previous_partner_ids(store, records)
     decisions: list[ReviewDecision] = store.load_decisions()
     resolution = resolve(
-        organisations, settings=settings.matching, previous=previous,
-        decisions=decisions,
+        records, settings=settings.matching, previous=previous, decisions=decisions
     )
+    attach_projections(resolution, projections, previous, created)
     log.info(
         "sync.partners_resolved", records=len(organisations),
         partners=len(resolution.partners), reviews=len(resolution.reviews),
@@ -121,6 +128,23 @@ def classify_all(
         )
         for partner in partners
     }
+
+
+def _without_own_writes(
+    record: SourceRecord, written: Mapping[str, str] | None
+) -> SourceRecord:
+    """Drop the values sidos wrote itself: they repeat a partner, they are no evidence.
+
+    Matching on them would let one run's golden record reshape the next run's
+    partners. A value a person has since changed is kept.
+    """
+    if not written:
+        return record
+    fields = {
+        name: value for name, value in record.fields.items()
+        if name == PARTNER_ID or written.get(name) != value
+    }
+    return SourceRecord(record.ref, fields, record.modified_at, record.archived)
 
 
 def _map(

@@ -126,6 +126,11 @@ class MatchingSettings(Strict):
 
     match_threshold: float = Field(0.88, ge=0, le=1)
     review_threshold: float = Field(0.70, ge=0, le=1)
+    linkage_threshold: float = Field(
+        0.7, ge=0, le=1,
+        description="least average probability between two groups of records for "
+        "them to merge; each merge also needs one pair at the match threshold",
+    )
     related_threshold: float = Field(
         0.75, ge=0, le=1,
         description="name similarity at which records with different business ids "

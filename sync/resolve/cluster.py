@@ -6,10 +6,11 @@
 2. Pairs at or above the match threshold connect groups into loose components.
 3. Inside each component every pair is scored (not only the blocked ones) and groups
    merge by average linkage while the best average probability between two groups
-   stays at or above the threshold and no cannot-link separates them. This breaks
-   the chains that connected components build ("A is B, B is C" when A is not C);
-   every merge still rests on at least one pair at or above the threshold. A
-   component whose pairs all clear the threshold becomes one partner directly.
+   stays at or above ``Limits.average``, at least one pair between them reaches the
+   match threshold, and no cannot-link separates them. This breaks the chains that
+   connected components build ("A is B, B is C" when A is not C), and every merge
+   still rests on a pair at or above the match threshold. A component whose pairs
+   all clear the match threshold becomes one partner directly.
 
 Components larger than ``MAX_COMPLETE`` records fall back to merging their strong
 pairs one by one, strongest first, under the same constraints.
@@ -25,7 +26,14 @@ import numpy.typing as npt
 
 from sync.resolve.unionfind import ConstrainedUnionFind, connected_components
 
-__all__ = ["BLOCKED", "MAX_COMPLETE", "ScoredPairs", "Scorer", "cluster_records"]
+__all__ = [
+    "BLOCKED",
+    "MAX_COMPLETE",
+    "Limits",
+    "ScoredPairs",
+    "Scorer",
+    "cluster_records",
+]
 
 BLOCKED = -1.0
 MAX_COMPLETE = 400
@@ -33,6 +41,14 @@ MAX_COMPLETE = 400
 Int = npt.NDArray[np.int64]
 Float = npt.NDArray[np.float64]
 Scorer = Callable[[Int, Int], Float]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The match threshold, and the least average probability a merge needs."""
+
+    match: float
+    average: float
 
 
 @dataclass(slots=True)
@@ -89,7 +105,7 @@ def cluster_records(
     initial: Int,
     must: Sequence[tuple[int, int]],
     cannot: Sequence[tuple[int, int]],
-    threshold: float,
+    limits: Limits,
     scorer: Scorer,
 ) -> tuple[Int, list[tuple[int, int]]]:
     """Group records so that each group is one partner.
@@ -100,7 +116,7 @@ def cluster_records(
         initial: each row's business-id group as its smallest row.
         must: further pairs that must be in one group where constraints allow.
         cannot: pairs that must never be in one group.
-        threshold: the match threshold.
+        limits: the match threshold and the average a merge needs.
         scorer: scores pairs outside the candidates, ``BLOCKED`` when forbidden.
 
     Returns:
@@ -109,14 +125,14 @@ def cluster_records(
     groups = ConstrainedUnionFind(business_id, cannot, initial=initial)
     refused = [(a, b) for a, b in sorted(must) if not groups.union(a, b)]
     group_of = groups.labels()
-    strong = pairs.probability >= threshold
+    strong = pairs.probability >= limits.match
     rows = np.arange(pairs.size, dtype=np.int64)
     component = connected_components(
         pairs.size,
         np.concatenate([pairs.left[strong], rows]),
         np.concatenate([pairs.right[strong], group_of]),
     )
-    whole = _merge_components(groups, component, group_of, pairs, threshold, scorer)
+    whole = _merge_components(groups, component, group_of, pairs, limits, scorer)
     labels = groups.labels()
     labels[whole] = component[whole]
     return labels, refused
@@ -127,7 +143,7 @@ def _merge_components(
     component: Int,
     group_of: Int,
     pairs: ScoredPairs,
-    threshold: float,
+    limits: Limits,
     scorer: Scorer,
 ) -> npt.NDArray[np.bool_]:
     whole = np.zeros(pairs.size, dtype=bool)
@@ -140,9 +156,9 @@ def _merge_components(
         members = order[firsts[:, None] + np.arange(size)]
         if size > MAX_COMPLETE:
             for rows in members:
-                _merge_strongest_first(groups, rows, pairs, threshold)
+                _merge_strongest_first(groups, rows, pairs, limits.match)
             continue
-        merged = _merge_size_class(groups, members, group_of, pairs, threshold, scorer)
+        merged = _merge_size_class(groups, members, group_of, pairs, limits, scorer)
         whole[members[merged].ravel()] = True
     return whole
 
@@ -152,7 +168,7 @@ def _merge_size_class(
     members: Int,
     group_of: Int,
     pairs: ScoredPairs,
-    threshold: float,
+    limits: Limits,
     scorer: Scorer,
 ) -> npt.NDArray[np.bool_]:
     members = np.sort(members, axis=1)
@@ -161,12 +177,12 @@ def _merge_size_class(
         members[:, first].ravel(), members[:, second].ravel(), scorer
     ).reshape(len(members), len(first))
     cross = group_of[members[:, first]] != group_of[members[:, second]]
-    merged = ~(cross & (probability < threshold)).any(axis=1)
+    merged = ~(cross & (probability < limits.match)).any(axis=1)
     for index in np.flatnonzero(~merged).tolist():
         matrix = np.zeros((members.shape[1],) * 2)
         matrix[first, second] = probability[index]
         matrix[second, first] = probability[index]
-        _average_linkage(groups, members[index], group_of, matrix, threshold)
+        _average_linkage(groups, members[index], group_of, matrix, limits)
     return merged
 
 
@@ -175,27 +191,30 @@ def _average_linkage(
     rows: Int,
     group_of: Int,
     matrix: Float,
-    threshold: float,
+    limits: Limits,
 ) -> None:
     labels, position = np.unique(group_of[rows], return_inverse=True)
     onehot = np.zeros((len(rows), len(labels)))
     onehot[np.arange(len(rows)), position] = 1.0
     blocked = (onehot.T @ (matrix == BLOCKED) @ onehot) > 0
+    strong = (onehot.T @ (matrix >= limits.match) @ onehot) > 0
     sums = onehot.T @ np.maximum(matrix, 0.0) @ onehot
     counts = np.outer(onehot.sum(axis=0), onehot.sum(axis=0))
     active = np.ones(len(labels), dtype=bool)
     while True:
-        average = np.where(blocked | ~np.outer(active, active), -1.0, sums / counts)
+        allowed = ~blocked & strong & np.outer(active, active)
+        average = np.where(allowed, sums / counts, -1.0)
         np.fill_diagonal(average, -1.0)
         keep, drop = divmod(int(np.argmax(average)), len(labels))
-        if average[keep, drop] < threshold:
+        if average[keep, drop] < limits.average:
             return
         groups.union(int(labels[keep]), int(labels[drop]))
         for table in (sums, counts):
             table[keep] += table[drop]
             table[:, keep] = table[keep]
-        blocked[keep] |= blocked[drop]
-        blocked[:, keep] = blocked[keep]
+        for flags in (blocked, strong):
+            flags[keep] |= flags[drop]
+            flags[:, keep] = flags[keep]
         active[drop] = False
 
 

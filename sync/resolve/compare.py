@@ -14,10 +14,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from sync.resolve.features import Features
 
-__all__ = ["FIELDS", "LEVELS", "NULL", "Comparison", "compare_pairs", "name_level"]
+__all__ = [
+    "FIELDS",
+    "LEVELS",
+    "NULL",
+    "Comparison",
+    "NameSimilarity",
+    "compare_pairs",
+    "name_level",
+]
 
 NULL = -1
 FIELDS: tuple[str, ...] = (
@@ -77,53 +86,72 @@ def compare_pairs(features: Features, left: Int, right: Int) -> Comparison:
     return Comparison(left, right, levels, *similarity)
 
 
-def name_level(
-    ratio: Float, dice: Float, containment: Float, shared: Float, exact: npt.NDArray[
-        np.bool_]
-) -> npt.NDArray[np.int8]:
+@dataclass(slots=True)
+class NameSimilarity:
+    """How alike two normalised names are, by several measures, per pair."""
+
+    ratio: Float
+    dice: Float
+    containment: Float
+    shared: Float
+    edits: Int
+    length: Int
+    exact: npt.NDArray[np.bool_]
+    numbers_differ: npt.NDArray[np.bool_]
+
+
+def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
     """Grade name agreement from its text and weighted-token similarities.
 
+    ``ratio`` is the text similarity in [0, 1], ``dice`` the weighted token Dice
+    coefficient, ``containment`` the shared token weight over the lighter name's,
+    ``shared`` the weight of the heaviest shared word and ``edits`` the number of
+    single-character edits (a transposition counts once). Names whose numbers differ
+    ("Ilkantie 9" and "Ilkantie 8") reach no level above "shared word".
+
     Args:
-        ratio: text similarity in [0, 1].
-        dice: weighted token Dice coefficient in [0, 1].
-        containment: shared token weight over the lighter name's weight.
-        shared: the weight of the heaviest shared token.
-        exact: whether the normalised names are equal.
+        similarity: the measures per pair.
 
     Returns:
         The level per pair, 0 (different) to 5 (exact).
     """
-    level = np.zeros(len(ratio), dtype=np.int8)
-    level[(shared >= 2.0) | (ratio >= 0.75)] = 1
-    level[(ratio >= 0.8) | (dice >= 0.5) | (containment >= 0.95)] = 2
-    level[(ratio >= 0.88) | (dice >= 0.7)] = 3
-    level[(ratio >= 0.94) | (dice >= 0.9)] = 4
-    level[exact] = 5
+    s = similarity
+    one_typo = ((s.edits <= 1) & (s.length >= 5)) | ((s.edits <= 2) & (s.length >= 12))
+    level = np.zeros(len(s.ratio), dtype=np.int8)
+    level[(s.shared >= 2.0) | (s.ratio >= 0.75)] = 1
+    level[(s.ratio >= 0.8) | (s.dice >= 0.5) | (s.containment >= 0.95)] = 2
+    level[(s.ratio >= 0.88) | (s.dice >= 0.7)] = 3
+    level[(s.ratio >= 0.94) | (s.dice >= 0.9) | one_typo] = 4
+    level[s.numbers_differ] = np.minimum(level[s.numbers_differ], 1)
+    level[s.exact] = 5
     return level
 
 
 def _compare_chunk(
     features: Features, left: Int, right: Int
 ) -> tuple[npt.NDArray[np.int8], Float]:
-    ratio, dice, containment, shared = _name_similarity(features, left, right)
-    exact = features.name_id[left] == features.name_id[right]
+    similarity = _name_similarity(features, left, right)
     levels = np.empty((len(left), len(FIELDS)), dtype=np.int8)
-    levels[:, 0] = name_level(ratio, dice, containment, shared, exact)
+    levels[:, 0] = name_level(similarity)
     levels[:, 1] = _form_level(features.kinds[left], features.kinds[right])
     levels[:, 2] = _address_level(features, left, right)
     for column, name in enumerate(("phone", "postcode", "city", "domain"), start=3):
         values = getattr(features, name)
         levels[:, column] = _equality_level(values[left], values[right])
-    return levels, np.stack([ratio, dice, containment])
+    return levels, np.stack(
+        [similarity.ratio, similarity.dice, similarity.containment]
+    )
 
 
-def _name_similarity(
-    features: Features, left: Int, right: Int
-) -> tuple[Float, Float, Float, Float]:
+def _name_similarity(features: Features, left: Int, right: Int) -> NameSimilarity:
+    text_left, text_right = features.name_text[left], features.name_text[right]
     ratio = process.cpdist(
-        features.name_text[left], features.name_text[right],
-        scorer=fuzz.ratio, workers=-1, dtype=np.float32,
+        text_left, text_right, scorer=fuzz.ratio, workers=-1, dtype=np.float32
     ) / np.float32(100)
+    edits = process.cpdist(
+        text_left, text_right, scorer=OSA.distance, workers=-1, dtype=np.int32,
+        score_cutoff=3,
+    )
     left_tokens, right_tokens = features.tokens[left], features.tokens[right]
     matches = (left_tokens[:, :, None] == right_tokens[:, None, :]) & (
         left_tokens[:, :, None] >= 0
@@ -131,10 +159,21 @@ def _name_similarity(
     shared_weights = np.where(matches.any(axis=2), features.token_weights[left], 0)
     shared = shared_weights.sum(axis=1)
     left_total, right_total = features.total_weight[left], features.total_weight[right]
-    dice = 2 * shared / np.maximum(left_total + right_total, 1e-6)
-    containment = shared / np.maximum(np.minimum(left_total, right_total), 1e-6)
-    return ratio, dice.astype(np.float32), containment.astype(np.float32), (
-        shared_weights.max(axis=1).astype(np.float32)
+    numbers_left, numbers_right = features.numbers[left], features.numbers[right]
+    return NameSimilarity(
+        ratio=ratio,
+        dice=(2 * shared / np.maximum(left_total + right_total, 1e-6)).astype(
+            np.float32
+        ),
+        containment=(
+            shared / np.maximum(np.minimum(left_total, right_total), 1e-6)
+        ).astype(np.float32),
+        shared=shared_weights.max(axis=1).astype(np.float32),
+        edits=edits.astype(np.int64),
+        length=np.minimum(features.name_length[left], features.name_length[right]),
+        exact=features.name_id[left] == features.name_id[right],
+        numbers_differ=(numbers_left != numbers_right)
+        & (numbers_left >= 0) & (numbers_right >= 0),
     )
 
 

@@ -41,6 +41,8 @@ class Features:
     names: list[NormalisedName]
     name_text: ObjectArray
     name_id: IntArray
+    name_length: IntArray
+    numbers: IntArray
     tokens: IntArray
     token_weights: FloatArray
     total_weight: FloatArray
@@ -79,6 +81,8 @@ def build_features(organisations: Sequence[Organisation]) -> Features:
         names=names,
         name_text=np.array([name.text for name in names], dtype=object),
         name_id=_factorise([name.text or None for name in names]),
+        name_length=np.array([len(name.text) for name in names], dtype=np.int64),
+        numbers=_factorise([_numbers(name) for name in names]),
         tokens=tokens,
         token_weights=weights,
         total_weight=totals,
@@ -114,6 +118,7 @@ def _normalised_names(organisations: Sequence[Organisation]) -> list[NormalisedN
 def _weigh_tokens(
     names: list[NormalisedName],
 ) -> tuple[IntArray, FloatArray, FloatArray, list[str]]:
+    distinct = {name.text: name for name in names}
     frequency = Counter(token for name in names for token in set(name.tokens))
     vocabulary = sorted(frequency)
     ids = {token: index for index, token in enumerate(vocabulary)}
@@ -123,16 +128,23 @@ def _weigh_tokens(
                                          else 1.0)
         for token, count in frequency.items()
     }
-    tokens = np.full((len(names), TOP_TOKENS), -1, dtype=np.int64)
-    weights = np.zeros((len(names), TOP_TOKENS), dtype=np.float32)
-    totals = np.zeros(len(names), dtype=np.float32)
-    for row, name in enumerate(names):
+    row_of = {text: row for row, text in enumerate(distinct)}
+    tokens = np.full((len(distinct), TOP_TOKENS), -1, dtype=np.int64)
+    weights = np.zeros((len(distinct), TOP_TOKENS), dtype=np.float32)
+    totals = np.zeros(len(distinct), dtype=np.float32)
+    for row, name in enumerate(distinct.values()):
         unique = sorted(set(name.tokens), key=lambda token: (-weight[token], token))
-        for column, token in enumerate(unique[:TOP_TOKENS]):
-            tokens[row, column] = ids[token]
-            weights[row, column] = weight[token]
+        top = unique[:TOP_TOKENS]
+        tokens[row, : len(top)] = [ids[token] for token in top]
+        weights[row, : len(top)] = [weight[token] for token in top]
         totals[row] = sum(weight[token] for token in unique)
-    return tokens, weights, totals, vocabulary
+    index = np.array([row_of[name.text] for name in names], dtype=np.int64)
+    return tokens[index], weights[index], totals[index], vocabulary
+
+
+def _numbers(name: NormalisedName) -> str | None:
+    digits = sorted(token for token in name.tokens if token.isdigit())
+    return " ".join(digits) or None
 
 
 def _kind_masks(names: list[NormalisedName]) -> IntArray:

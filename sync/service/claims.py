@@ -60,11 +60,16 @@ class SlotBook:
             "claimed_at": utcnow(),
             "status": "running",
         }
-        insert = _insert_for(self.engine).values(**values).on_conflict_do_nothing()
+        insert = (
+            _insert_for(self.engine)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(schema.job_runs.c.job_id)
+        )
         with self.engine.begin() as db:
-            result = db.execute(insert)
+            claimed = db.execute(insert).first()
 
-        return result.rowcount == 1
+        return claimed is not None
 
     def started(self, job_id: str, scheduled_at: datetime, run_id: str) -> None:
         """Record the run id the slot's run was given."""

@@ -227,29 +227,22 @@ class JobRunner:
         context: JobContext,
         stop: threading.Event,
     ) -> None:
-        store = _SlotStore(
-            self.store.engine, lambda run_id: self.slots.started(job_id, slot, run_id)
-        )
+        run_ids: list[str] = []
+
+        def note_start(run_id: str) -> None:
+            run_ids.append(run_id)
+            self.slots.started(job_id, slot, run_id)
+
+        store = _SlotStore(self.store.engine, note_start)
         log.info("service.job_started", kind=job.kind, full=job.full)
         self.metrics.in_progress.labels(job_id).inc()
         started = time.monotonic()
-        report, outcome, error = None, "succeeded", None
         try:
-            report = context.runner(
-                context.settings,
-                kind=job.kind,
-                full=job.full,
-                only_source=job.source,
-                store=store,
-                stop=stop,
-            )
-        except (RunStopped, KeyboardInterrupt):
-            outcome, error = "interrupted", "RunStopped"
-        except Exception as exc:
-            outcome, error = "failed", type(exc).__name__
+            report, outcome, error = _call_runner(context, job, store, stop)
         finally:
             self.metrics.in_progress.labels(job_id).dec()
-        self._record(job_id, slot, outcome, error, time.monotonic() - started, report)
+        seconds = time.monotonic() - started
+        self._record(job_id, slot, outcome, error, seconds, report, run_ids)
 
     def _record(
         self,
@@ -259,11 +252,12 @@ class JobRunner:
         error: str | None,
         seconds: float,
         report: RunResult | None,
+        run_ids: list[str],
     ) -> None:
         # The runner unbinds its own keys on the way out; the last event needs them.
         structlog.contextvars.bind_contextvars(job=job_id)
-        if report is not None:
-            structlog.contextvars.bind_contextvars(run_id=report.run_id)
+        if run_ids:
+            structlog.contextvars.bind_contextvars(run_id=run_ids[-1])
         self.slots.finish(job_id, slot, outcome, error)
         stats = report.stats() if report is not None else None
         api_calls = dict(report.api_calls) if report is not None else {}
@@ -296,6 +290,28 @@ class JobRunner:
         with self._changed:
             self._active.discard(stop)
             self._changed.notify_all()
+
+
+def _call_runner(
+    context: JobContext, job: JobSettings, store: StateStore, stop: threading.Event
+) -> tuple[RunResult | None, str, str | None]:
+    try:
+        report = context.runner(
+            context.settings,
+            kind=job.kind,
+            full=job.full,
+            only_source=job.source,
+            store=store,
+            stop=stop,
+        )
+    except (RunStopped, KeyboardInterrupt):
+        return None, "interrupted", "RunStopped"
+    except Exception as exc:
+        # The message may quote data; the traceback is shown only at debug level.
+        log.debug("service.job_error_detail", exc_info=True)
+        return None, "failed", type(exc).__name__
+
+    return report, "succeeded", None
 
 
 class _SlotStore(StateStore):

@@ -23,6 +23,7 @@ from prometheus_client import (
     Gauge,
     Histogram,
     ProcessCollector,
+    disable_created_metrics,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,6 +66,8 @@ class ServiceMetrics:
     """The service's metrics, in a registry of their own."""
 
     def __init__(self, crm: str) -> None:
+        # The `_created` series double what is exported and no dashboard reads them.
+        disable_created_metrics()
         self.crm = crm
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)

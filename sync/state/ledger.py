@@ -8,7 +8,7 @@ may have reached the CRM, and the audit tells who changed what, when and why.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -111,6 +111,29 @@ class Ledger:
                 )
                 self._keep_dead_letter(db, run_id, key, error)
 
+    def written_values(self) -> dict[str, dict[str, str]]:
+        """Return the last value sidos wrote to each company's each property."""
+        table = schema.audit
+        query = (
+            select(table.c.company_id, table.c.field, table.c.new_value)
+            .where(table.c.field.is_not(None), table.c.company_id.is_not(None))
+            .order_by(table.c.id)
+        )
+        written: dict[str, dict[str, str]] = {}
+        with self.engine.connect() as db:
+            for company_id, field, value in db.execute(query):
+                written.setdefault(company_id, {})[field] = value or ""
+        return written
+
+    def created_companies(self) -> dict[str, str]:
+        """Return the companies sidos created: company id → partner id."""
+        table = schema.operations
+        query = select(table.c.company_id, table.c.partner_id).where(
+            table.c.kind == "create", table.c.status == "done"
+        )
+        with self.engine.connect() as db:
+            return {cid: pid for cid, pid in db.execute(query) if cid and pid}
+
     def mark_unconfirmed(self, keys: Sequence[str]) -> None:
         """Close operations of a stopped run whose outcome was read back from the CRM.
 
@@ -186,7 +209,7 @@ class Ledger:
     def write_audit(self, run_id: str, entries: Iterable[AuditEntry]) -> None:
         """Append audit entries for this run."""
         now = utcnow()
-        rows = [{**entry.__dict__, "run_id": run_id, "at": now} for entry in entries]
+        rows = [{**asdict(entry), "run_id": run_id, "at": now} for entry in entries]
         if not rows:
             return
         with self.engine.begin() as db:

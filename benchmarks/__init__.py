@@ -1,0 +1,1 @@
+"""Benchmarks of sidos: matching quality and speed against Splink, and scale."""
