@@ -74,7 +74,8 @@ def classify(org: Organisation, ruleset: RuleSet) -> Classification:
         Its classification; an override by its business id wins over the rules.
     """
     result = classify_facts(ruleset.facts(org), ruleset)
-    override = ruleset.overrides.find((org.business_id,)) if ruleset.overrides else None
+    overrides = ruleset.overrides
+    override = overrides.find((org.business_id,)) if overrides.by_business_id else None
 
     return apply_override(result, override) if override else result
 

@@ -121,15 +121,19 @@ def read_facts(org: Organisation, extractors: Sequence[tuple[str, Extractor]]) -
 def merge_facts(many: Sequence[Facts]) -> Facts:
     """Merge the facts of several records: each field holds every distinct value.
 
-    The values are sorted, so the merged facts do not depend on the records' order.
+    Every record's values are sorted, and so are merged ones, so the merged facts do
+    not depend on the records' order.
     """
-    if len(many) == 1:
-        return many[0]
-    fields = many[0].keys()
-    return {
-        field: tuple(sorted({value for facts in many for value in facts[field]}))
-        for field in fields
-    }
+    first, rest = many[0], many[1:]
+    if not rest:
+        return first
+    merged: Facts = {}
+    for field, values in first.items():
+        if all(other[field] == values for other in rest):
+            merged[field] = values
+        else:
+            merged[field] = tuple(sorted({v for facts in many for v in facts[field]}))
+    return merged
 
 
 def _extractor(field: str) -> Extractor:
@@ -142,7 +146,9 @@ def _extractor(field: str) -> Extractor:
         return _activities
     get = attrgetter(field)
     if kind == "set":
-        return lambda org: tuple(map(fold_text, values)) if (values := get(org)) else ()
+        return lambda org: (
+            tuple(sorted(map(fold_text, values))) if (values := get(org)) else ()
+        )
     if kind == "code":
         return lambda org: (normalise_code(code),) if (code := get(org)) else ()
     if kind == "id":

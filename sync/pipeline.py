@@ -7,7 +7,7 @@ of a partner or is set aside with its reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import structlog
 
@@ -79,24 +79,70 @@ def map_records(
     store: StateStore, settings: Settings, owners: Sequence[Owner]
 ) -> tuple[list[Organisation], dict[SourceRef, str]]:
     """Map every stored record; return the organisations and the set-aside reasons."""
-    staff = {owner.id: owner for owner in owners}
-    roles = {source.name: source.roles for source in settings.sources}
-    written = store.ledger.written_values()
-    created = store.ledger.created_companies()
+    mapper = RecordMapper(settings, owners, store.ledger.written_values(),
+                          store.ledger.created_companies())
     organisations: list[Organisation] = []
     set_aside: dict[SourceRef, str] = {}
     for record in store.records():
         if record.archived:
             continue
         try:
-            if not (record.ref.source == settings.crm.name and record.ref.id in created):
-                record = _without_own_writes(record, written.get(record.ref.id))
-            organisations.append(_map(record, settings, staff, roles))
+            organisations.append(mapper.map(record))
         except MappingError as exc:
             set_aside[record.ref] = exc.reason
     if set_aside:
         log.warning("sync.records_set_aside", count=len(set_aside))
     return organisations, set_aside
+
+
+class RecordMapper:
+    """Maps stored records to organisations, as evidence people left in them.
+
+    sidos's own writes are no evidence: matching on them would let one run's golden
+    record reshape the next run's partners, and a KAM sidos set as a company's owner
+    does not mean the KAM's unit works with the partner. So a property still holding
+    what sidos wrote is read as it was before sidos first wrote it. A company sidos
+    created keeps its values (it is attached to its partner, not matched), but not
+    the owner sidos gave it. A value a person has since changed always counts.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        owners: Sequence[Owner],
+        written: Mapping[str, Mapping[str, tuple[str, str]]],
+        created: Mapping[str, str],
+    ) -> None:
+        self.settings = settings
+        self.staff = {owner.id: owner for owner in owners}
+        self.roles = {source.name: source.roles for source in settings.sources}
+        self.written = written
+        self.created = created
+
+    def map(self, record: SourceRecord) -> Organisation:
+        """Map one record.
+
+        Raises:
+            MappingError: the record cannot become an organisation.
+        """
+        crm = self.settings.crm
+        if record.ref.source != crm.name:
+            return map_project_row(record, self.roles.get(record.ref.source, {}))
+
+        written = self.written.get(record.ref.id, {})
+        as_left = _as_people_left_it(record, written)
+        if record.ref.id not in self.created:
+            return map_crm_company(as_left, crm.fields, self.staff)
+
+        organisation = map_crm_company(record, crm.fields, self.staff)
+        owner = as_left.fields.get(crm.fields.get("owner_id", ""))
+        people = self.staff.get(str(owner or ""))
+        return replace(
+            organisation,
+            owner_id=people.id if people else None,
+            units=frozenset(people.teams) if people else frozenset(),
+            staff=frozenset({people.email}) if people else frozenset(),
+        )
 
 
 def resolve_partners(
@@ -130,32 +176,17 @@ def classify_all(
     }
 
 
-def _without_own_writes(
-    record: SourceRecord, written: Mapping[str, str] | None
+def _as_people_left_it(
+    record: SourceRecord, written: Mapping[str, tuple[str, str]]
 ) -> SourceRecord:
-    """Drop the values sidos wrote itself: they repeat a partner, they are no evidence.
-
-    Matching on them would let one run's golden record reshape the next run's
-    partners. A value a person has since changed is kept.
-    """
+    """Give each property sidos last wrote its value from before sidos wrote it."""
     if not written:
         return record
-    fields = {
-        name: value for name, value in record.fields.items()
-        if name == PARTNER_ID or written.get(name) != value
-    }
+    fields = dict(record.fields)
+    for name, (before, last) in written.items():
+        if name != PARTNER_ID and fields.get(name) == last:
+            fields[name] = before
     return SourceRecord(record.ref, fields, record.modified_at, record.archived)
-
-
-def _map(
-    record: SourceRecord,
-    settings: Settings,
-    staff: Mapping[str, Owner],
-    roles: Mapping[str, Mapping[str, str]],
-) -> Organisation:
-    if record.ref.source == settings.crm.name:
-        return map_crm_company(record, settings.crm.fields, staff)
-    return map_project_row(record, roles.get(record.ref.source, {}))
 
 
 def _previous_partner_ids(

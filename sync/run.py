@@ -14,10 +14,10 @@ from typing import Any
 
 import structlog
 
-from connectors.base import CRM, Source
+from connectors.base import CRM, Owner, Source
 from connectors.hubspot import HubSpotConnector
 from connectors.projects import CSVExportSource
-from mappings.classify import load_ruleset
+from mappings.classify import RuleSet, load_ruleset
 from sync.apply import ApplyResult, RunStopped, apply_plan
 from sync.desired import (
     CRMCompany,
@@ -35,6 +35,7 @@ from sync.pipeline import (
     resolve_partners,
 )
 from sync.plan import Plan, PlanPolicy, build_plan
+from sync.kam import KamConfig, KamFacts, KamReport, assign_kams, load_kam_config
 from sync.recover import recover_unfinished
 from sync.settings import Settings
 from sync.state import StateStore, open_store
@@ -53,6 +54,7 @@ class RunReport:
     resolved: Resolved | None = None
     plan: Plan = field(default_factory=Plan)
     applied: ApplyResult | None = None
+    kam: KamReport = field(default_factory=KamReport)
     api_calls: dict[str, int] = field(default_factory=dict)
 
     def stats(self) -> dict[str, Any]:
@@ -69,6 +71,7 @@ class RunReport:
             "operations": self.plan.counts(),
             "writes": self.applied.writes if self.applied else 0,
             "failed": len(self.applied.failed) if self.applied else 0,
+            "kam_assigned": len(self.kam.assignments),
             "api_calls": dict(self.api_calls),
         }
 
@@ -116,11 +119,12 @@ def execute(
         settings.resolve(settings.mappings.rules),
         settings.resolve(settings.mappings.overrides),
     )
+    kam_config = load_kam_config(settings.resolve(settings.mappings.kam))
     run_id = store.start_run(kind)
     report = RunReport(run_id=run_id, kind=kind)
     structlog.contextvars.bind_contextvars(run_id=run_id, job=kind)
     try:
-        _run(settings, report, crm, sources, store, ruleset,
+        _run(settings, report, crm, sources, store, (ruleset, kam_config),
              full=full, only_source=only_source, stop=stop)
     except BaseException as exc:
         stopped = isinstance(exc, KeyboardInterrupt | RunStopped)
@@ -143,7 +147,7 @@ def _run(
     crm: CRM,
     sources: Sequence[Source],
     store: StateStore,
-    ruleset: Any,
+    rules: tuple[RuleSet, KamConfig],
     *,
     full: bool,
     only_source: str | None,
@@ -160,9 +164,12 @@ def _run(
 
     organisations, set_aside = map_records(store, settings, owners)
     resolution = resolve_partners(store, settings, organisations)
+    ruleset, kam_config = rules
     classifications = classify_all(resolution.partners, ruleset)
     report.resolved = Resolved(organisations, resolution, classifications, set_aside)
-    states = partner_states(report.resolved, store, settings)
+    report.kam = assign_kams(kam_facts(report.resolved), kam_config,
+                             owners_by_email(owners))
+    states = partner_states(report.resolved, store, settings, report.kam)
     report.plan = build_plan(states, plan_policy(settings))
     log.info("sync.plan_built", **report.plan.counts())
     if not applying:
@@ -186,7 +193,7 @@ def plan_policy(settings: Settings) -> PlanPolicy:
 
 
 def partner_states(
-    resolved: Resolved, store: StateStore, settings: Settings
+    resolved: Resolved, store: StateStore, settings: Settings, kam: KamReport
 ) -> list[PartnerState]:
     """Join partners, classifications and the CRM snapshot for the planner."""
     crm_name = settings.crm.name
@@ -206,6 +213,7 @@ def partner_states(
     for partner in resolved.partners:
         classification = resolved.classifications[partner.partner_id]
         scores = [link.score for link in partner.links if link.decision == "match"]
+        assignment = kam.assignments.get(partner.partner_id)
         states.append(
             PartnerState(
                 partner_id=partner.partner_id,
@@ -217,6 +225,7 @@ def partner_states(
                 staff_count=len(partner.staff),
                 companies=tuple(grouped.get(partner.partner_id, ())),
                 confidence=min(scores, default=1.0),
+                kam_owner_id=assignment.owner_id if assignment else None,
             )
         )
     return states
@@ -242,6 +251,7 @@ def _save_partners(
             units=tuple(sorted(partner.units)), staff_count=len(partner.staff),
             members=len(partner.members),
             company_id=primaries.get(partner.partner_id),
+            kam_email=_kam_email(report.kam, partner.partner_id),
             member_refs=tuple(sorted(member.ref for member in partner.members)),
         )
         for partner in resolved.partners
@@ -267,6 +277,34 @@ def _primary_ids(
             if operation.kind == "create" and company_id:
                 primaries[operation.partner_id] = company_id
     return primaries
+
+
+def kam_facts(resolved: Resolved) -> list[KamFacts]:
+    """Return what the KAM rules look at, for every partner."""
+    facts = []
+    for partner in resolved.partners:
+        classification = resolved.classifications[partner.partner_id]
+        facts.append(
+            KamFacts(
+                partner_id=partner.partner_id, name=partner.golden.name,
+                business_id=partner.golden.business_id,
+                category=classification.primary, secondary=classification.secondary,
+                units=tuple(sorted(partner.units)),
+                industry_code=partner.golden.industry_code,
+                flags=classification.flags,
+            )
+        )
+    return facts
+
+
+def owners_by_email(owners: Sequence[Owner]) -> dict[str, str]:
+    """Return active owners' ids by lower-case e-mail; deactivated users are left out."""
+    return {owner.email.lower(): owner.id for owner in owners if not owner.archived}
+
+
+def _kam_email(kam: KamReport, partner_id: str) -> str | None:
+    assignment = kam.assignments.get(partner_id)
+    return assignment.email if assignment else None
 
 
 def _api_calls(crm: CRM) -> dict[str, int]:

@@ -111,18 +111,25 @@ class Ledger:
                 )
                 self._keep_dead_letter(db, run_id, key, error)
 
-    def written_values(self) -> dict[str, dict[str, str]]:
-        """Return the last value sidos wrote to each company's each property."""
+    def written_values(self) -> dict[str, dict[str, tuple[str, str]]]:
+        """Return, per company and property, what people had and what sidos wrote.
+
+        Each value is ``(before, last)``: the property's value before sidos first
+        wrote it, and the value sidos wrote last.
+        """
         table = schema.audit
         query = (
-            select(table.c.company_id, table.c.field, table.c.new_value)
+            select(table.c.company_id, table.c.field, table.c.old_value,
+                   table.c.new_value)
             .where(table.c.field.is_not(None), table.c.company_id.is_not(None))
             .order_by(table.c.id)
         )
-        written: dict[str, dict[str, str]] = {}
+        written: dict[str, dict[str, tuple[str, str]]] = {}
         with self.engine.connect() as db:
-            for company_id, field, value in db.execute(query):
-                written.setdefault(company_id, {})[field] = value or ""
+            for company_id, field, old, new in db.execute(query):
+                fields = written.setdefault(company_id, {})
+                before = fields[field][0] if field in fields else (old or "")
+                fields[field] = (before, new or "")
         return written
 
     def created_companies(self) -> dict[str, str]:
