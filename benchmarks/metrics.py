@@ -45,10 +45,14 @@ class Scores:
 
     def as_dict(self) -> dict[str, float]:
         """Return the figures for printing or JSON."""
-        return {"tp": self.true_positives, "fp": self.predicted - self.true_positives,
-                "fn": self.actual - self.true_positives,
-                "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4)}
+        return {
+            "tp": self.true_positives,
+            "fp": self.predicted - self.true_positives,
+            "fn": self.actual - self.true_positives,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 def pairwise(left: Int, right: Int, truth: Int) -> Scores:

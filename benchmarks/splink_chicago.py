@@ -28,9 +28,19 @@ from benchmarks.chicago import CHICAGO_FILE
 __all__ = ["run_splink"]
 
 _STREET_WORDS = {
-    "street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd",
-    "drive": "dr", "place": "pl", "parkway": "pkwy", "north": "n", "south": "s",
-    "east": "e", "west": "w", "center": "ctr", "centre": "ctr",
+    "street": "st",
+    "avenue": "ave",
+    "road": "rd",
+    "boulevard": "blvd",
+    "drive": "dr",
+    "place": "pl",
+    "parkway": "pkwy",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "center": "ctr",
+    "centre": "ctr",
 }
 _DIRECTIONS = {"n", "s", "e", "w"}
 
@@ -45,7 +55,7 @@ def run_splink(data: Path) -> dict[str, Any]:
         Row numbers of pairs with their probabilities, the clusters at 0.9, and
         the truth.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -57,8 +67,9 @@ def run_splink(data: Path) -> dict[str, Any]:
         comparison_levels=[
             cll.NullLevel("address_clean"),
             cll.ExactMatchLevel("address_clean"),
-            cll.And(cll.ExactMatchLevel("house_number"),
-                    cll.ExactMatchLevel("street_token")),
+            cll.And(
+                cll.ExactMatchLevel("house_number"), cll.ExactMatchLevel("street_token")
+            ),
             cll.JaroWinklerLevel("address_clean", 0.88),
             cll.ElseLevel(),
         ],
@@ -106,7 +117,7 @@ def run_splink(data: Path) -> dict[str, Any]:
 
 
 def _prepared_rows(path: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
-    from cleanco import basename
+    from cleanco import basename  # type: ignore[import-untyped]
 
     rows, truth = [], []
     with path.open(encoding="utf-8") as handle:
@@ -115,19 +126,22 @@ def _prepared_rows(path: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int
             address = _clean_address(row["Address"])
             words = address.split()
             house = next((word for word in words if word.isdigit()), None)
-            street = next((w for w in words if not w.isdigit()
-                           and w not in _DIRECTIONS), None)
-            rows.append({
-                "unique_id": number,
-                "name_clean": name or None,
-                "name_first_token": name.split()[0] if name else None,
-                "address_clean": address or None,
-                "house_number": house,
-                "street_token": street,
-                "phone": re.sub(r"\D", "", row["Phone"])[-7:] or None,
-                "zip": re.sub(r"\D", "", row["Zip"])[:5] or None,
-                "domain": _domain(row["Website"]),
-            })
+            street = next(
+                (w for w in words if not w.isdigit() and w not in _DIRECTIONS), None
+            )
+            rows.append(
+                {
+                    "unique_id": number,
+                    "name_clean": name or None,
+                    "name_first_token": name.split()[0] if name else None,
+                    "address_clean": address or None,
+                    "house_number": house,
+                    "street_token": street,
+                    "phone": re.sub(r"\D", "", row["Phone"])[-7:] or None,
+                    "zip": re.sub(r"\D", "", row["Zip"])[:5] or None,
+                    "domain": _domain(row["Website"]),
+                }
+            )
             truth.append(int(row["True Id"]))
     return rows, np.array(truth, dtype=np.int64)
 

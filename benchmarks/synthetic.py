@@ -48,8 +48,11 @@ def read_prh_names(path: Path) -> list[tuple[str, str]]:
         The rows with a name.
     """
     with path.open(encoding="utf-8") as handle:
-        return [(row["name"], row["postCode"]) for row in csv.DictReader(handle)
-                if row["name"]]
+        return [
+            (row["name"], row["postCode"])
+            for row in csv.DictReader(handle)
+            if row["name"]
+        ]
 
 
 def generate(size: int, names: list[tuple[str, str]], *, seed: int = 7) -> SyntheticSet:
@@ -76,8 +79,18 @@ def generate(size: int, names: list[tuple[str, str]], *, seed: int = 7) -> Synth
         domain = _domain(name) if rng.random() < 0.4 else None
         copies = rng.choices(range(1, 6), weights=_WEIGHTS)[0]
         for copy in range(copies):
-            records.append(_variant(rng, len(records), name, business_id, postcode,
-                                    phone, domain, first=copy == 0))
+            records.append(
+                _variant(
+                    rng,
+                    len(records),
+                    name,
+                    business_id,
+                    postcode,
+                    phone,
+                    domain,
+                    first=copy == 0,
+                )
+            )
             truth.append(entity)
         entity += 1
     return SyntheticSet(records[:size], truth[:size])
@@ -132,10 +145,10 @@ def _typo(rng: random.Random, name: str) -> str:
     position = rng.randrange(1, max(2, len(name) - 1))
     kind = rng.random()
     if kind < 0.4:
-        return name[:position] + name[position + 1:]
+        return name[:position] + name[position + 1 :]
     if kind < 0.7:
-        return name[:position] + rng.choice(_ALPHABET) + name[position + 1:]
-    return name[:position] + name[position:position + 2][::-1] + name[position + 2:]
+        return name[:position] + rng.choice(_ALPHABET) + name[position + 1 :]
+    return name[:position] + name[position : position + 2][::-1] + name[position + 2 :]
 
 
 def _id_variant(rng: random.Random, business_id: str) -> str | None:

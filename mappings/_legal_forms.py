@@ -26,14 +26,34 @@ _FORMS_BY_CODE: dict[str, tuple[str, ...]] = {
     "corp": ("corp", "corporation"),
     "co": ("co", "company"),
     "llc": ("llc", "limited liability company", "ooo"),
-    "gmbh": ("gmbh",),
+    "gmbh": ("gmbh", "gesellschaft mit beschrankter haftung"),
     "ag": ("ag", "aktiengesellschaft"),
     "jsc": (
-        "jsc", "ojsc", "pjsc", "cjsc", "oao", "pao", "zao", "ao",
-        "joint stock company", "open joint stock company",
+        "jsc",
+        "ojsc",
+        "pjsc",
+        "cjsc",
+        "oao",
+        "pao",
+        "zao",
+        "ao",
+        "joint stock company",
+        "open joint stock company",
     ),
     "ano": ("ano",),
-    "sa": ("sa", "sas", "sarl", "srl", "spa", "nv", "bv", "se", "sp zoo", "spzoo"),
+    "sa": (
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "nv",
+        "bv",
+        "se",
+        "sp zoo",
+        "spzoo",
+        "societatea cu raspundere limitata",
+    ),
     "ev": ("ev", "eingetragener verein"),
 }
 
@@ -55,7 +75,9 @@ _KIND_BY_CODE: dict[str, str] = {
 }
 
 LEGAL_FORMS: dict[tuple[str, ...], str] = {
-    tuple(form.split()): code for code, forms in _FORMS_BY_CODE.items() for form in forms
+    tuple(form.split()): code
+    for code, forms in _FORMS_BY_CODE.items()
+    for form in forms
 }
 """Every legal form, as a tuple of folded tokens, mapped to its canonical code."""
 

@@ -176,6 +176,7 @@ class _Alternatives:
         self.patterns = patterns
 
     def search(self, text: str) -> bool:
+        """Return whether any of the patterns matches somewhere in ``text``."""
         return any(pattern.search(text) for pattern in self.patterns)
 
 

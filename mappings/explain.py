@@ -172,7 +172,7 @@ class Explanation:
         others = [e for e in self.evidence if not e.decided]
         first = next((e for e in others if e.category), None)
         note = "the override wins" if self.override else "an earlier rule decided"
-        lines.append(f"  also matched: {'-' if not others else ''}")
+        lines.append("  also matched:" + ("" if others else " -"))
         lines.extend(
             f"    {e.rule} (line {e.line}): "
             f"{_assigns(e, note if e is first else 'an earlier rule decided')}"

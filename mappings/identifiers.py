@@ -30,22 +30,75 @@ __all__ = [
 ]
 
 SHARED_DOMAINS: frozenset[str] = frozenset(
-    """
-    gmail.com googlemail.com outlook.com outlook.fi hotmail.com hotmail.fi live.com
-    live.fi msn.com yahoo.com yahoo.fi yahoo.co.uk ymail.com icloud.com me.com mac.com
-    aol.com protonmail.com proton.me gmx.com gmx.de gmx.net mail.com mail.ru yandex.ru
-    suomi24.fi luukku.com kolumbus.fi elisanet.fi saunalahti.fi welho.com netti.fi
-    inet.fi dnainternet.net kotiposti.net anvianet.fi surffi.fi nic.fi pp.fi
-    facebook.com fb.com linkedin.com instagram.com twitter.com x.com youtube.com
-    google.com wixsite.com wix.com wordpress.com blogspot.com blogspot.fi weebly.com
-    webnode.fi webnode.com squarespace.com business.site jimdo.com jimdofree.com
-    github.io tumblr.com medium.com
-    """.split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "outlook.fi",
+        "hotmail.com",
+        "hotmail.fi",
+        "live.com",
+        "live.fi",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fi",
+        "yahoo.co.uk",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "mail.com",
+        "mail.ru",
+        "yandex.ru",
+        "suomi24.fi",
+        "luukku.com",
+        "kolumbus.fi",
+        "elisanet.fi",
+        "saunalahti.fi",
+        "welho.com",
+        "netti.fi",
+        "inet.fi",
+        "dnainternet.net",
+        "kotiposti.net",
+        "anvianet.fi",
+        "surffi.fi",
+        "nic.fi",
+        "pp.fi",
+        "facebook.com",
+        "fb.com",
+        "linkedin.com",
+        "instagram.com",
+        "twitter.com",
+        "x.com",
+        "youtube.com",
+        "google.com",
+        "wixsite.com",
+        "wix.com",
+        "wordpress.com",
+        "blogspot.com",
+        "blogspot.fi",
+        "weebly.com",
+        "webnode.fi",
+        "webnode.com",
+        "squarespace.com",
+        "business.site",
+        "jimdo.com",
+        "jimdofree.com",
+        "github.io",
+        "tumblr.com",
+        "medium.com",
+    ]
 )
 """Domains shared by many unrelated organisations: never evidence of identity."""
 
 _SECOND_LEVEL = frozenset(
-    "co ac gov org com net edu ltd plc sch nhs mil".split()
+    ["co", "ac", "gov", "org", "com", "net", "edu", "ltd", "plc", "sch", "nhs", "mil"]
 )
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
 _HOST = re.compile(r"^[\w\-]+(\.[\w\-]+)+$")

@@ -33,9 +33,23 @@ __all__ = [
 
 _FOLD_TABLE = str.maketrans(
     {
-        "ä": "a", "ö": "o", "å": "a", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss",
-        "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i",
-        "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'",
+        "ä": "a",
+        "ö": "o",
+        "å": "a",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "ı": "i",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ʼ": "'",
     }
 )
 _CASE_ENDING = re.compile(r"(?<=\w):[a-z]{1,4}\b")
@@ -44,12 +58,50 @@ _WORD = re.compile(r"[^\W_]+")
 _LEADING_ARTICLES = frozenset({"the"})
 
 GENERIC_TOKENS: frozenset[str] = frozenset(
-    """
-    suomen suomi finland finnish finn the of and ja och und et de la le group ryhma
-    international services service palvelut palvelu center centre keskus company
-    holding invest kiinteisto asunto yhdistys tampereen helsingin turun oulun
-    consulting solutions systems global nordic scandinavia europe
-    """.split()
+    [
+        "suomen",
+        "suomi",
+        "finland",
+        "finnish",
+        "finn",
+        "the",
+        "of",
+        "and",
+        "ja",
+        "och",
+        "und",
+        "et",
+        "de",
+        "la",
+        "le",
+        "group",
+        "ryhma",
+        "international",
+        "services",
+        "service",
+        "palvelut",
+        "palvelu",
+        "center",
+        "centre",
+        "keskus",
+        "company",
+        "holding",
+        "invest",
+        "kiinteisto",
+        "asunto",
+        "yhdistys",
+        "tampereen",
+        "helsingin",
+        "turun",
+        "oulun",
+        "consulting",
+        "solutions",
+        "systems",
+        "global",
+        "nordic",
+        "scandinavia",
+        "europe",
+    ]
 )
 """Words common in organisation names that say little about which one is meant."""
 

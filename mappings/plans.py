@@ -1,10 +1,11 @@
 """Plans: which rules are left to test, prepared once per combination of a few fields.
 
-Most rules test low-variety fields first: the industry code, the legal form, the roles,
-the units. For each combination of their values met in the data, a plan records which
+Most rules test low-variety fields first: the industry code, the legal form, the roles.
+For each combination of their values met in the data, a plan records which
 rules already hold, which cannot hold, and what is left to test of the others (usually
 a name pattern). Classifying a record then reads one plan and tests only what is left,
 which gives the same result as testing every rule in full, several times faster.
+Past ``MAX_PLANS`` combinations, further ones are tested in full rather than kept.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from mappings.facts import Facts
 
 RuleT = TypeVar("RuleT")
 Plan = tuple[tuple[RuleT, Predicate | None], ...]
-DISPATCH_FIELDS = ("industry_code", "legal_form", "roles", "units", "country")
+DISPATCH_FIELDS = ("industry_code", "legal_form", "roles", "country")
 """Fields with few distinct values, worth preparing plans for."""
-MAX_PLANS = 100_000
+MAX_PLANS = 20_000
 
 
 class Planner(Generic[RuleT]):
     """Prepares and keeps a plan per combination of the dispatch fields' values."""
 
-    def __init__(self, rules: Sequence[tuple[RuleT, Node]], fields: Sequence[str]) -> None:
+    def __init__(
+        self, rules: Sequence[tuple[RuleT, Node]], fields: Sequence[str]
+    ) -> None:
         """Keep the rules in order, with the fields to prepare plans for.
 
         Args:
@@ -58,7 +61,7 @@ class Planner(Generic[RuleT]):
         return plan
 
     def _prepare(self, known: Facts) -> Plan[RuleT]:
-        plan = []
+        plan: list[tuple[RuleT, Predicate | None]] = []
         for rule, node in self.rules:
             left = specialise(node, known)
             if left is True:

@@ -133,6 +133,8 @@ RuleName = Annotated[
     Text, StringConstraints(max_length=120), AfterValidator(_check_name)
 ]
 TextList = Annotated[list[Text], BeforeValidator(_listed), Field(min_length=1)]
+RegexList = Annotated[list[Regex], BeforeValidator(_listed), Field(min_length=1)]
+RoleList = Annotated[list[RoleId], BeforeValidator(_listed), Field(min_length=1)]
 
 
 class Strict(BaseModel):
@@ -149,17 +151,13 @@ class Condition(Strict):
     in_: TextList | None = Field(None, alias="in")
     in_list: Text | None = None
     prefix: TextList | None = None
-    regex: (
-        Annotated[list[Regex], BeforeValidator(_listed), Field(min_length=1)] | None
-    ) = None
+    regex: RegexList | None = None
     exists: bool | None = None
     gt: float | None = None
     gte: float | None = None
     lt: float | None = None
     lte: float | None = None
-    role: (
-        Annotated[list[RoleId], BeforeValidator(_listed), Field(min_length=1)] | None
-    ) = None
+    role: RoleList | None = None
     all: list[Condition] | None = Field(None, min_length=1)
     any: list[Condition] | None = Field(None, min_length=1)
     not_: Condition | None = Field(None, alias="not")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sync.commands import demo, retry, runs, sandbox, status
+from sync.commands import demo, mappings, retry, runs, sandbox, status
 
 app = typer.Typer(
     name="sidos",
@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 
 app.command("demo")(demo.demo)
@@ -27,6 +28,7 @@ app.command("sync")(runs.sync)
 app.command("resync")(runs.resync)
 app.command("status")(status.status)
 app.command("retry")(retry.retry)
+app.add_typer(mappings.app, name="mappings")
 
 
 def main() -> None:

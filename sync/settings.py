@@ -140,7 +140,7 @@ class MatchingSettings(Strict):
         True, description="learn per-field weights from the data (EM) on each run"
     )
     window: int = Field(
-        6, ge=1, le=50, description="neighbours compared in each sorted block"
+        4, ge=1, le=50, description="neighbours compared in each sorted block"
     )
     source_priority: list[str] = Field(
         default_factory=list,

@@ -8,14 +8,15 @@ overrides are read only when ``--overrides`` names them too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from connectors.hubspot import HubSpotConnector
 from mappings.cases import run_cases
-from mappings.explain import Explanation, Language, explain_organisation
+from mappings.explain import Language, explain_organisation
+from mappings.fields import map_crm_company
 from mappings.model import Organisation, Role, SourceRef
 from mappings.ruleset import RuleSet, check_files, load_ruleset
 from sync.commands import mappings_output as output
@@ -24,10 +25,6 @@ from sync.commands.mappings_output import refuse
 from sync.settings import Settings, config_path, load_settings
 
 EXIT_PROBLEMS = 1
-
-CRMFetcher = Callable[[Settings, str], Organisation]
-fetch_crm_organisation: CRMFetcher | None = None
-"""Fetch one CRM company by id, mapped to an ``Organisation``; set by the CRM wiring."""
 
 app = typer.Typer(
     help=(
@@ -256,19 +253,17 @@ def explain(
     output.print_explanation(explain_organisation(org, ruleset), lang, json_output)
 
 
-def explain_crm_record(org: Organisation, ruleset: RuleSet) -> Explanation:
-    """Explain a CRM company already fetched and mapped to an ``Organisation``."""
-    return explain_organisation(org, ruleset)
-
-
 def _fetch_crm(crm_id: str, config: Path | None) -> Organisation:
-    fetch = fetch_crm_organisation
-    if fetch is None:
+    settings = _settings(config)
+    crm = HubSpotConnector(settings.crm)
+    record = crm.fetch_companies([crm_id]).get(crm_id)
+    if record is None:
         refuse(
-            "Explaining a CRM company by id is not wired in this installation. "
-            "Use --name with the company's details, or export it and use --csv."
+            f"The CRM has no company with id {crm_id!r}. Check the id in the "
+            "company's address in the CRM, or use --name."
         )
-    return fetch(_settings(config), crm_id)
+    staff = {owner.id: owner for owner in crm.pull_owners()}
+    return map_crm_company(record, settings.crm.fields, staff)
 
 
 def _settings(config: Path | None) -> Settings:

@@ -16,8 +16,12 @@ import typer
 
 from mappings.model import SourceRef
 from sync.commands.common import ConfigOption, JsonOption, console, fail
-from sync.commands.match_input import InputError, Table, parse_column_options
-from sync.commands.match_input import read_table
+from sync.commands.match_input import (
+    InputError,
+    Table,
+    parse_column_options,
+    read_table,
+)
 from sync.model import Link
 from sync.resolve import Resolution, resolve
 from sync.resolve.explain import format_link
@@ -67,8 +71,9 @@ def match(
     """Find which rows of a CSV file are the same organisation."""
     settings = matching_settings(config)
     try:
-        table = read_table(input_file, columns=parse_column_options(column or []),
-                           id_column=id_column)
+        table = read_table(
+            input_file, columns=parse_column_options(column or []), id_column=id_column
+        )
     except InputError as exc:
         fail(str(exc))
         return
@@ -79,8 +84,10 @@ def match(
 
 def _write(path: Path, table: Table, resolution: Resolution, *, explain: bool) -> None:
     strongest = _strongest_links(resolution.links) if explain else {}
-    id_of = {org.ref: record_id for org, record_id in
-             zip(table.organisations, table.ids, strict=True)}
+    id_of = {
+        org.ref: record_id
+        for org, record_id in zip(table.organisations, table.ids, strict=True)
+    }
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(BASE_COLUMNS + (EXPLAIN_COLUMNS if explain else []))

@@ -26,28 +26,89 @@ __all__ = ["FIELD_HEADERS", "InputError", "Table", "parse_column_options", "read
 
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "name": (
-        "name", "nimi", "company", "companyname", "organisation", "organization",
-        "organisaatio", "organisaationnimi", "yritys", "yrityksennimi", "sitename",
-        "toiminimi", "accountname", "partner", "kumppani",
+        "name",
+        "nimi",
+        "company",
+        "companyname",
+        "organisation",
+        "organization",
+        "organisaatio",
+        "organisaationnimi",
+        "yritys",
+        "yrityksennimi",
+        "sitename",
+        "toiminimi",
+        "accountname",
+        "partner",
+        "kumppani",
     ),
     "business_id": (
-        "businessid", "ytunnus", "yritystunnus", "vatnumber", "vat", "alvnumero",
-        "companyid", "registrationnumber",
+        "businessid",
+        "ytunnus",
+        "yritystunnus",
+        "vatnumber",
+        "vat",
+        "alvnumero",
+        "companyid",
+        "registrationnumber",
     ),
-    "domain": ("domain", "website", "www", "web", "url", "homepage", "kotisivu",
-               "verkkosivu", "verkkosivut", "kotisivut"),
+    "domain": (
+        "domain",
+        "website",
+        "www",
+        "web",
+        "url",
+        "homepage",
+        "kotisivu",
+        "verkkosivu",
+        "verkkosivut",
+        "kotisivut",
+    ),
     "email": ("email", "emailaddress", "sahkoposti", "sposti", "mail"),
-    "phone": ("phone", "puhelin", "puh", "telephone", "tel", "phonenumber",
-              "puhelinnumero"),
-    "address": ("address", "osoite", "katuosoite", "street", "streetaddress",
-                "kayntiosoite", "postiosoite"),
-    "postcode": ("postcode", "zip", "zipcode", "postinumero", "postalcode",
-                 "postnumber"),
-    "municipality": ("city", "kunta", "kaupunki", "municipality", "town",
-                     "postitoimipaikka", "kotipaikka", "kotikunta"),
+    "phone": (
+        "phone",
+        "puhelin",
+        "puh",
+        "telephone",
+        "tel",
+        "phonenumber",
+        "puhelinnumero",
+    ),
+    "address": (
+        "address",
+        "osoite",
+        "katuosoite",
+        "street",
+        "streetaddress",
+        "kayntiosoite",
+        "postiosoite",
+    ),
+    "postcode": (
+        "postcode",
+        "zip",
+        "zipcode",
+        "postinumero",
+        "postalcode",
+        "postnumber",
+    ),
+    "municipality": (
+        "city",
+        "kunta",
+        "kaupunki",
+        "municipality",
+        "town",
+        "postitoimipaikka",
+        "kotipaikka",
+        "kotikunta",
+    ),
     "country": ("country", "maa"),
-    "industry_code": ("industrycode", "toimiala", "toimialakoodi", "tol",
-                      "mainbusinesslinetype"),
+    "industry_code": (
+        "industrycode",
+        "toimiala",
+        "toimialakoodi",
+        "tol",
+        "mainbusinesslinetype",
+    ),
 }
 _KEY = re.compile(r"[^a-z0-9]")
 SOURCE = "csv"
@@ -110,10 +171,14 @@ def read_table(
     rows, headers = _read_rows(path)
     chosen = _choose_columns(headers, columns)
     if id_column is not None and id_column not in headers:
-        raise InputError(f"--id-column {id_column!r} is not a header of {path}; "
-                         f"the headers are {', '.join(headers)}")
-    ids = [row.get(id_column, "") if id_column else str(number)
-           for number, row in enumerate(rows, start=1)]
+        raise InputError(
+            f"--id-column {id_column!r} is not a header of {path}; "
+            f"the headers are {', '.join(headers)}"
+        )
+    ids = [
+        row.get(id_column, "") if id_column else str(number)
+        for number, row in enumerate(rows, start=1)
+    ]
     organisations = [
         _organisation(f"{number:09d}", row, chosen) for number, row in enumerate(rows)
     ]
@@ -139,8 +204,10 @@ def _read_rows(path: Path) -> tuple[list[dict[str, str]], list[str]]:
 def _choose_columns(headers: list[str], chosen: Mapping[str, str]) -> dict[str, str]:
     for field, header in chosen.items():
         if header not in headers:
-            raise InputError(f"--column {field}={header}: no such header; the "
-                             f"headers are {', '.join(headers)}")
+            raise InputError(
+                f"--column {field}={header}: no such header; the "
+                f"headers are {', '.join(headers)}"
+            )
     by_key = {_KEY.sub("", fold(header)): header for header in reversed(headers)}
     columns = dict(chosen)
     for field, keys in FIELD_HEADERS.items():

@@ -35,7 +35,8 @@ def render_run(console: Console, report: RunReport, *, verbose: bool = False) ->
     )
     render_duplicates(console, report)
     render_categories(console, report)
-    render_plan(console, report.plan, limit=None if verbose else 15)
+    render_kams(console, report)
+    render_plan(console, report.plan, limit=None if verbose else 12)
     if report.applied is not None:
         applied = report.applied
         console.print(
@@ -64,22 +65,58 @@ def render_categories(console: Console, report: RunReport) -> None:
     console.print(table)
 
 
-def render_plan(console: Console, plan: Plan, *, limit: int | None = 15) -> None:
-    """Print the plan's counts and its first operations."""
+def render_plan(console: Console, plan: Plan, *, limit: int | None = 12) -> None:
+    """Print the plan's counts and its operations, one line each."""
     counts = plan.counts()
     if not counts:
         console.print("  plan: no operations; the CRM is up to date")
         return
     console.print("  plan: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    table = Table(show_lines=False)
-    for column in ("kind", "partner", "company", "changes", "reason"):
-        table.add_column(column, overflow="fold")
     shown = plan.operations if limit is None else plan.operations[:limit]
     for operation in shown:
-        table.add_row(*_operation_row(operation))
-    console.print(table)
+        console.print("    " + describe_operation(operation), highlight=False)
     if limit is not None and len(plan.operations) > limit:
-        console.print(f"  … and {len(plan.operations) - limit} more (use --json)")
+        console.print(f"    … and {len(plan.operations) - limit} more "
+                      "(--verbose lists all, --json gives every value)")
+
+
+def describe_operation(operation: Operation) -> str:
+    """Return one line saying what an operation does and why."""
+    if operation.kind == "merge":
+        verb = "merge?" if operation.needs_review else "merge"
+        return (f"{verb:7} {operation.partner_id}  {operation.merged_id} into "
+                f"{operation.company_id}: {operation.reason}")
+    target = operation.company_id or "new company"
+    changes = ", ".join(
+        f"{c.field} {c.old or '∅'}→{c.new or '∅'}" for c in operation.changes[:3]
+    )
+    if len(operation.changes) > 3:
+        changes += f", +{len(operation.changes) - 3} more"
+    return f"{operation.kind:7} {operation.partner_id}  {target}: {changes}"
+
+
+def render_kams(console: Console, report: RunReport) -> None:
+    """Print KAM coverage and the problems an admin should act on."""
+    kam = report.kam
+    if not (kam.assignments or kam.strategic_without_kam or kam.unknown_kams):
+        return
+    names = _partner_names(report)
+    console.print(f"  KAMs: {len(kam.assignments)} partners have one")
+    if kam.strategic_without_kam:
+        listed = ", ".join(names.get(pid, pid) for pid in kam.strategic_without_kam)
+        console.print(f"    strategic partners without a KAM: {listed}")
+    for email, partner_ids in sorted(kam.unknown_kams.items()):
+        console.print(f"    KAM {email} is not an active CRM user "
+                      f"({len(partner_ids)} partners)")
+    for partner_id, rules in sorted(kam.conflicts.items()):
+        console.print(f"    {names.get(partner_id, partner_id)} is claimed by "
+                      f"rules: {'; '.join(rules)} (the first wins)")
+
+
+def _partner_names(report: RunReport) -> dict[str, str]:
+    if report.resolved is None:
+        return {}
+    return {p.partner_id: p.golden.name for p in report.resolved.partners}
 
 
 def plan_as_json(plan: Plan) -> dict[str, Any]:
@@ -88,19 +125,6 @@ def plan_as_json(plan: Plan) -> dict[str, Any]:
         "counts": plan.counts(),
         "operations": [operation.as_dict() for operation in plan.operations],
     }
-
-
-def _operation_row(operation: Operation) -> tuple[str, str, str, str, str]:
-    kind = "merge (review)" if operation.needs_review else operation.kind
-    company = operation.company_id or ""
-    if operation.merged_id:
-        company = f"{operation.merged_id} → {company}"
-    changes = "; ".join(
-        f"{c.field}: {c.old or '∅'} → {c.new or '∅'}" for c in operation.changes[:4]
-    )
-    if len(operation.changes) > 4:
-        changes += f"; +{len(operation.changes) - 4}"
-    return kind, operation.partner_id, company, changes, operation.reason
 
 
 def render_duplicates(console: Console, report: RunReport, *, limit: int = 8) -> None:

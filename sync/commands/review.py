@@ -15,8 +15,14 @@ import typer
 from rich.table import Table
 
 from mappings.model import SourceRef
-from sync.commands.common import ConfigOption, JsonOption, admin_errors, console, fail
-from sync.commands.common import settings_from
+from sync.commands.common import (
+    ConfigOption,
+    JsonOption,
+    admin_errors,
+    console,
+    fail,
+    settings_from,
+)
 from sync.model import Link, ReviewDecision
 from sync.resolve.explain import format_link
 from sync.state import open_store
@@ -55,7 +61,9 @@ def list_pending(config: ConfigOption = None, as_json: JsonOption = False) -> No
 @app.command("accept")
 @admin_errors
 def accept(
-    left: RefArgument, right: RefArgument, by: ByOption = None,
+    left: RefArgument,
+    right: RefArgument,
+    by: ByOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Record that two records are the same organisation."""
@@ -65,7 +73,9 @@ def accept(
 @app.command("reject")
 @admin_errors
 def reject(
-    left: RefArgument, right: RefArgument, by: ByOption = None,
+    left: RefArgument,
+    right: RefArgument,
+    by: ByOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Record that two records are different organisations."""
@@ -106,8 +116,13 @@ def _login() -> str:
 def _table(links: list[Link]) -> Table:
     table = Table("left", "right", "score", "rule", "evidence")
     for link in links:
-        table.add_row(str(link.left), str(link.right), f"{link.score:.3f}", link.rule,
-                      format_link(link))
+        table.add_row(
+            str(link.left),
+            str(link.right),
+            f"{link.score:.3f}",
+            link.rule,
+            format_link(link),
+        )
     return table
 
 

@@ -16,11 +16,26 @@ from mappings.names import fold
 __all__ = ["ParsedAddress", "parse_address"]
 
 _ABBREVIATIONS = {
-    "street": "st", "str": "st", "avenue": "ave", "av": "ave", "road": "rd",
-    "boulevard": "blvd", "drive": "dr", "place": "pl", "parkway": "pkwy",
-    "lane": "ln", "court": "ct", "square": "sq", "highway": "hwy", "terrace": "ter",
-    "north": "n", "south": "s", "east": "e", "west": "w",
-    "katu": "k", "tie": "t",
+    "street": "st",
+    "str": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "road": "rd",
+    "boulevard": "blvd",
+    "drive": "dr",
+    "place": "pl",
+    "parkway": "pkwy",
+    "lane": "ln",
+    "court": "ct",
+    "square": "sq",
+    "highway": "hwy",
+    "terrace": "ter",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "katu": "k",
+    "tie": "t",
 }
 _DIRECTIONS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")

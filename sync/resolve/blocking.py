@@ -1,11 +1,12 @@
 """Candidate pairs: only records that share something are ever compared.
 
-Each rule sorts the records by a key and pairs every record with the next
-``window`` records of the same key (a sorted neighbourhood inside each block), so a
-block of any size yields at most ``window`` pairs per record and the cost grows
-linearly with the number of records. The rules: equal domain, phone, house number
-and street word, exact name, each of a record's two most distinctive name tokens,
-and the whole name read forwards and backwards (for typos).
+Each rule sorts the records by a key and pairs every record with the next few
+records of the same key (a sorted neighbourhood inside each block), so a block of
+any size yields a bounded number of pairs per record and the cost grows linearly
+with the number of records. The rules: equal domain, phone, house number and street
+word, or exact name (``4 × window`` neighbours); each of a record's two most
+distinctive name tokens (``window``); the whole name read forwards and backwards,
+for typos (``window − 1``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["Pairs", "generate_candidates", "pairs_in_blocks"]
 
 Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
 DISTINCTIVE_TOKENS = 2
-EQUAL_KEY_FACTOR = 3
+EQUAL_KEY_FACTOR = 4
 
 
 def generate_candidates(features: Features, *, window: int) -> Pairs:
@@ -28,29 +29,32 @@ def generate_candidates(features: Features, *, window: int) -> Pairs:
 
     Args:
         features: the records' columns.
-        window: how many neighbours each record is paired with in a block.
+        window: how many neighbours each record is paired with in a token block.
 
     Returns:
         Two aligned arrays of row numbers, sorted by left then right.
     """
     name_rank = _rank(features.name_text)
-    reversed_rank = _rank(np.array([text[::-1] for text in features.name_text],
-                                   dtype=object))
+    reversed_rank = _rank(
+        np.array([text[::-1] for text in features.name_text], dtype=object)
+    )
     address_key = _combine(features.house, features.street)
     wide = window * EQUAL_KEY_FACTOR
+    narrow = max(1, window - 1)
+    everyone = np.zeros(features.size, dtype=np.int64)
     blocks: list[Pairs] = [
         pairs_in_blocks(features.domain, name_rank, window=wide),
         pairs_in_blocks(features.phone, name_rank, window=wide),
         pairs_in_blocks(address_key, name_rank, window=wide),
         pairs_in_blocks(features.name_id, name_rank, window=wide),
-        pairs_in_blocks(np.zeros(features.size, dtype=np.int64), name_rank,
-                        window=window),
-        pairs_in_blocks(np.zeros(features.size, dtype=np.int64), reversed_rank,
-                        window=window),
+        pairs_in_blocks(everyone, name_rank, window=narrow),
+        pairs_in_blocks(everyone, reversed_rank, window=narrow),
     ]
     for column in range(DISTINCTIVE_TOKENS):
         blocks.append(
-            pairs_in_blocks(features.tokens[:, column], name_rank, window=window)
+            pairs_in_blocks(
+                features.tokens[:, column].astype(np.int64), name_rank, window=window
+            )
         )
 
     return _unique(blocks, features.size)

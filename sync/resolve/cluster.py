@@ -177,7 +177,7 @@ def _merge_size_class(
         members[:, first].ravel(), members[:, second].ravel(), scorer
     ).reshape(len(members), len(first))
     cross = group_of[members[:, first]] != group_of[members[:, second]]
-    merged = ~(cross & (probability < limits.match)).any(axis=1)
+    merged: npt.NDArray[np.bool_] = ~(cross & (probability < limits.match)).any(axis=1)
     for index in np.flatnonzero(~merged).tolist():
         matrix = np.zeros((members.shape[1],) * 2)
         matrix[first, second] = probability[index]

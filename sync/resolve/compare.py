@@ -30,7 +30,13 @@ __all__ = [
 
 NULL = -1
 FIELDS: tuple[str, ...] = (
-    "name", "legal_form", "address", "phone", "postcode", "city", "domain",
+    "name",
+    "legal_form",
+    "address",
+    "phone",
+    "postcode",
+    "city",
+    "domain",
 )
 LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("different", "shared word", "similar", "close", "very close", "exact"),
@@ -42,6 +48,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "domain": ("different", "exact"),
 }
 CHUNK = 1_000_000
+TYPO_EDITS = 2
 
 Int = npt.NDArray[np.int64]
 Float = npt.NDArray[np.float32]
@@ -97,6 +104,7 @@ class NameSimilarity:
     edits: Int
     length: Int
     exact: npt.NDArray[np.bool_]
+    joined: npt.NDArray[np.bool_]
     numbers_differ: npt.NDArray[np.bool_]
 
 
@@ -106,7 +114,9 @@ def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
     ``ratio`` is the text similarity in [0, 1], ``dice`` the weighted token Dice
     coefficient, ``containment`` the shared token weight over the lighter name's,
     ``shared`` the weight of the heaviest shared word and ``edits`` the number of
-    single-character edits (a transposition counts once). Names whose numbers differ
+    single-character edits (a transposition counts once); names equal once their
+    spaces are dropped ("van der bilt", "vanderbilt") are very close. Names whose
+    numbers differ
     ("Ilkantie 9" and "Ilkantie 8") reach no level above "shared word".
 
     Args:
@@ -121,7 +131,7 @@ def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
     level[(s.shared >= 2.0) | (s.ratio >= 0.75)] = 1
     level[(s.ratio >= 0.8) | (s.dice >= 0.5) | (s.containment >= 0.95)] = 2
     level[(s.ratio >= 0.88) | (s.dice >= 0.7)] = 3
-    level[(s.ratio >= 0.94) | (s.dice >= 0.9) | one_typo] = 4
+    level[(s.ratio >= 0.94) | (s.dice >= 0.9) | one_typo | s.joined] = 4
     level[s.numbers_differ] = np.minimum(level[s.numbers_differ], 1)
     level[s.exact] = 5
     return level
@@ -138,19 +148,23 @@ def _compare_chunk(
     for column, name in enumerate(("phone", "postcode", "city", "domain"), start=3):
         values = getattr(features, name)
         levels[:, column] = _equality_level(values[left], values[right])
-    return levels, np.stack(
-        [similarity.ratio, similarity.dice, similarity.containment]
-    )
+    return levels, np.stack([similarity.ratio, similarity.dice, similarity.containment])
 
 
 def _name_similarity(features: Features, left: Int, right: Int) -> NameSimilarity:
     text_left, text_right = features.name_text[left], features.name_text[right]
     ratio = process.cpdist(
         text_left, text_right, scorer=fuzz.ratio, workers=-1, dtype=np.float32
-    ) / np.float32(100)
-    edits = process.cpdist(
-        text_left, text_right, scorer=OSA.distance, workers=-1, dtype=np.int32,
-        score_cutoff=3,
+    ).astype(np.float32) / np.float32(100)
+    edits = np.full(len(left), TYPO_EDITS + 1, dtype=np.int64)
+    unsure = np.flatnonzero((ratio >= 0.6) & (ratio < 0.94))
+    edits[unsure] = process.cpdist(
+        text_left[unsure],
+        text_right[unsure],
+        scorer=OSA.distance,
+        workers=-1,
+        dtype=np.int32,
+        score_cutoff=TYPO_EDITS + 1,
     )
     left_tokens, right_tokens = features.tokens[left], features.tokens[right]
     matches = (left_tokens[:, :, None] == right_tokens[:, None, :]) & (
@@ -169,11 +183,13 @@ def _name_similarity(features: Features, left: Int, right: Int) -> NameSimilarit
             shared / np.maximum(np.minimum(left_total, right_total), 1e-6)
         ).astype(np.float32),
         shared=shared_weights.max(axis=1).astype(np.float32),
-        edits=edits.astype(np.int64),
+        edits=edits,
         length=np.minimum(features.name_length[left], features.name_length[right]),
         exact=features.name_id[left] == features.name_id[right],
+        joined=features.joined_id[left] == features.joined_id[right],
         numbers_differ=(numbers_left != numbers_right)
-        & (numbers_left >= 0) & (numbers_right >= 0),
+        & (numbers_left >= 0)
+        & (numbers_right >= 0),
     )
 
 
@@ -187,9 +203,15 @@ def _address_level(features: Features, left: Int, right: Int) -> npt.NDArray[np.
     house_l, house_r = features.house[left], features.house[right]
     street_l, street_r = features.street[left], features.street[right]
     text_l, text_r = features.address[left], features.address[right]
-    similar = process.cpdist(text_l, text_r, scorer=fuzz.ratio, workers=-1,
-                             dtype=np.uint8) >= 85
     same_house = (house_l == house_r) & (house_l >= 0)
+    similar = np.zeros(len(left), dtype=bool)
+    both = np.flatnonzero(same_house)
+    similar[both] = (
+        process.cpdist(
+            text_l[both], text_r[both], scorer=fuzz.ratio, workers=-1, dtype=np.uint8
+        )
+        >= 85
+    )
     level = np.zeros(len(left), dtype=np.int8)
     level[same_house] = 1
     level[same_house & similar] = 2
@@ -200,6 +222,6 @@ def _address_level(features: Features, left: Int, right: Int) -> npt.NDArray[np.
 
 
 def _equality_level(left: Int, right: Int) -> npt.NDArray[np.int8]:
-    level = (left == right).astype(np.int8)
+    level: npt.NDArray[np.int8] = (left == right).astype(np.int8)
     level[(left < 0) | (right < 0)] = NULL
     return level

@@ -34,8 +34,12 @@ RULE_MODEL = "fellegi_sunter"
 RULE_CLUSTER = "cluster_disagrees"
 
 _SHOWN: dict[str, str] = {
-    "name": "name", "legal_form": "legal_form", "address": "address",
-    "phone": "phone", "postcode": "postcode", "city": "municipality",
+    "name": "name",
+    "legal_form": "legal_form",
+    "address": "address",
+    "phone": "phone",
+    "postcode": "postcode",
+    "city": "municipality",
     "domain": "domain",
 }
 

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from mappings.identifiers import normalise_business_id, normalise_domain
-from mappings.identifiers import normalise_phone, normalise_postcode
+from mappings.identifiers import (
+    normalise_business_id,
+    normalise_domain,
+    normalise_phone,
+    normalise_postcode,
+)
 from mappings.model import Organisation
 from mappings.names import GENERIC_TOKENS, NormalisedName, fold, normalise_name
 from sync.resolve.address import parse_address
@@ -41,9 +45,10 @@ class Features:
     names: list[NormalisedName]
     name_text: ObjectArray
     name_id: IntArray
+    joined_id: IntArray
     name_length: IntArray
     numbers: IntArray
-    tokens: IntArray
+    tokens: npt.NDArray[np.int32]
     token_weights: FloatArray
     total_weight: FloatArray
     vocabulary: list[str]
@@ -74,13 +79,15 @@ def build_features(organisations: Sequence[Organisation]) -> Features:
     """
     names = _normalised_names(organisations)
     tokens, weights, totals, vocabulary = _weigh_tokens(names)
-    addresses = [parse_address(org.address) if org.address else None
-                 for org in organisations]
+    addresses = [
+        parse_address(org.address) if org.address else None for org in organisations
+    ]
 
     return Features(
         names=names,
         name_text=np.array([name.text for name in names], dtype=object),
         name_id=_factorise([name.text or None for name in names]),
+        joined_id=_factorise([name.text.replace(" ", "") or None for name in names]),
         name_length=np.array([len(name.text) for name in names], dtype=np.int64),
         numbers=_factorise([_numbers(name) for name in names]),
         tokens=tokens,
@@ -99,8 +106,9 @@ def build_features(organisations: Sequence[Organisation]) -> Features:
         ),
         house=_factorise([parsed.house if parsed else None for parsed in addresses]),
         street=_factorise([parsed.street if parsed else None for parsed in addresses]),
-        address=np.array([parsed.key if parsed else "" for parsed in addresses],
-                         dtype=object),
+        address=np.array(
+            [parsed.key if parsed else "" for parsed in addresses], dtype=object
+        ),
     )
 
 
@@ -117,19 +125,19 @@ def _normalised_names(organisations: Sequence[Organisation]) -> list[NormalisedN
 
 def _weigh_tokens(
     names: list[NormalisedName],
-) -> tuple[IntArray, FloatArray, FloatArray, list[str]]:
+) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray, list[str]]:
     distinct = {name.text: name for name in names}
     frequency = Counter(token for name in names for token in set(name.tokens))
     vocabulary = sorted(frequency)
     ids = {token: index for index, token in enumerate(vocabulary)}
     size = max(len(names), REFERENCE_SIZE)
     weight = {
-        token: math.log(size / count) * (GENERIC_FACTOR if token in GENERIC_TOKENS
-                                         else 1.0)
+        token: math.log(size / count)
+        * (GENERIC_FACTOR if token in GENERIC_TOKENS else 1.0)
         for token, count in frequency.items()
     }
     row_of = {text: row for row, text in enumerate(distinct)}
-    tokens = np.full((len(distinct), TOP_TOKENS), -1, dtype=np.int64)
+    tokens = np.full((len(distinct), TOP_TOKENS), -1, dtype=np.int32)
     weights = np.zeros((len(distinct), TOP_TOKENS), dtype=np.float32)
     totals = np.zeros(len(distinct), dtype=np.float32)
     for row, name in enumerate(distinct.values()):

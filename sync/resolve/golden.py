@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from mappings.identifiers import normalise_business_id
 from mappings.model import Activity, Organisation, SourceRef
@@ -21,11 +22,20 @@ from sync.settings import MatchingSettings
 __all__ = ["SCALAR_FIELDS", "build_golden", "golden_source"]
 
 SCALAR_FIELDS: tuple[str, ...] = (
-    "name", "business_id", "domain", "country", "municipality", "postcode",
-    "address", "phone", "industry_code", "legal_form", "owner_id",
+    "name",
+    "business_id",
+    "domain",
+    "country",
+    "municipality",
+    "postcode",
+    "address",
+    "phone",
+    "industry_code",
+    "legal_form",
+    "owner_id",
 )
 GOLDEN_SOURCE = "sidos"
-_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+_OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 def golden_source(partner_id: str) -> SourceRef:
@@ -53,10 +63,12 @@ def build_golden(
         raise ValueError(f"partner {partner_id} has no members; pass at least one")
     if len(members) == 1:
         return _single(partner_id, members[0])
-    values = {name: _survivor(name, members, settings) for name in SCALAR_FIELDS}
+    values: dict[str, Any] = {
+        name: _survivor(name, members, settings) for name in SCALAR_FIELDS
+    }
 
-    return Organisation(
-        ref=golden_source(partner_id),
+    return dataclasses.replace(
+        Organisation(ref=golden_source(partner_id), name=""),
         **values,
         roles=frozenset().union(*(member.roles for member in members)),
         units=frozenset().union(*(member.units for member in members)),
@@ -70,14 +82,16 @@ def build_golden(
 def _single(partner_id: str, member: Organisation) -> Organisation:
     business_id = member.business_id or normalise_business_id(member.business_id_raw)
     return dataclasses.replace(
-        member, ref=golden_source(partner_id), business_id=business_id,
+        member,
+        ref=golden_source(partner_id),
+        business_id=business_id,
         business_id_raw=None if business_id else member.business_id_raw,
     )
 
 
 def _survivor(
     field: str, members: Sequence[Organisation], settings: MatchingSettings
-) -> object:
+) -> Any:
     order = settings.field_priority.get(field, settings.source_priority)
     for member in sorted(members, key=lambda member: _rank(member, order)):
         value = _value(member, field)
@@ -91,7 +105,7 @@ def _rank(member: Organisation, order: Sequence[str]) -> tuple[object, ...]:
     position = order.index(source) if source in order else len(order)
     updated = member.updated_at or _OLDEST
     if updated.tzinfo is None:
-        updated = updated.replace(tzinfo=timezone.utc)
+        updated = updated.replace(tzinfo=UTC)
     return (
         _value(member, "business_id") is None,
         position,
@@ -113,7 +127,9 @@ def _completeness(member: Organisation) -> int:
 
 def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:
     unique = {activity: None for m in members for activity in m.activities}
-    return tuple(sorted(unique, key=lambda a: (a.kind, a.id, a.role or "", a.unit or "")))
+    return tuple(
+        sorted(unique, key=lambda a: (a.kind, a.id, a.role or "", a.unit or ""))
+    )
 
 
 def _extra(

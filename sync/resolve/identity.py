@@ -94,10 +94,12 @@ def _votes(
 ) -> list[tuple[int, str, str, int]]:
     if not previous:
         return []
-    votes = []
+    votes: list[tuple[int, str, str, int]] = []
     for index, members in enumerate(clusters):
         held = Counter(previous[ref] for ref in members if ref in previous)
-        votes.extend((-count, pid, anchors[index], index) for pid, count in held.items())
+        votes.extend(
+            (-count, pid, anchors[index], index) for pid, count in held.items()
+        )
     return votes
 
 

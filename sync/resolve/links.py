@@ -66,26 +66,41 @@ def collect_links(
     return sorted(links, key=_link_key), sorted(reviews, key=_link_key)
 
 
-def _business_id_links(matching: Matching, records: Sequence[Organisation]) -> list[
-    Link
-]:
+def _business_id_links(
+    matching: Matching, records: Sequence[Organisation]
+) -> list[Link]:
     rows = np.flatnonzero(matching.initial != np.arange(len(records)))
     return [
         Link(
-            records[anchor].ref, records[row].ref, "match", 1.0, RULE_BUSINESS_ID,
+            records[anchor].ref,
+            records[row].ref,
+            "match",
+            1.0,
+            RULE_BUSINESS_ID,
             {"business_id": _business_id(records[row])},
         )
-        for row, anchor in zip(rows.tolist(), matching.initial[rows].tolist(),
-                               strict=True)
+        for row, anchor in zip(
+            rows.tolist(), matching.initial[rows].tolist(), strict=True
+        )
     ]
 
 
 def _decision_links(matching: Matching, records: Sequence[Organisation]) -> list[Link]:
     links = []
     for (left, right), verdict in sorted(matching.decided.items()):
+        if _business_id_equal(matching, left, right):
+            continue
         if verdict == SAME and matching.labels[left] == matching.labels[right]:
-            links.append(Link(records[left].ref, records[right].ref, "match", 1.0,
-                              RULE_DECISION, {"verdict": verdict}))
+            links.append(
+                Link(
+                    records[left].ref,
+                    records[right].ref,
+                    "match",
+                    1.0,
+                    RULE_DECISION,
+                    {"verdict": verdict},
+                )
+            )
     return links
 
 
@@ -104,14 +119,24 @@ def _model_links(
         if _business_id_equal(matching, a, b):
             continue
         evidence = describe_fields(
-            records[a], records[b], tuple(comparison.levels[index].tolist()),
+            records[a],
+            records[b],
+            tuple(comparison.levels[index].tolist()),
             matching.weights,
             name_similarity=float(comparison.name_ratio[index]),
             name_overlap=float(comparison.name_overlap[index]),
         )
         score = float(probability[index])
-        links.append(Link(records[a].ref, records[b].ref, decision or "match",
-                          round(score, 6), rule, evidence))
+        links.append(
+            Link(
+                records[a].ref,
+                records[b].ref,
+                decision or "match",
+                round(score, 6),
+                rule,
+                evidence,
+            )
+        )
     return links
 
 
@@ -120,25 +145,39 @@ def _related_links(
 ) -> list[Link]:
     pairs, comparison = matching.pairs, matching.comparison
     ids = matching.features.business_id
-    differs = (ids[pairs.left] >= 0) & (ids[pairs.right] >= 0) & (
-        ids[pairs.left] != ids[pairs.right]
+    differs = (
+        (ids[pairs.left] >= 0)
+        & (ids[pairs.right] >= 0)
+        & (ids[pairs.left] != ids[pairs.right])
     )
     similar = np.maximum(comparison.name_ratio, comparison.name_containment) >= (
         settings.related_threshold
     )
+    refused = set(matching.refused)
     links = []
     for index in np.flatnonzero(differs & similar).tolist():
         a, b = int(pairs.left[index]), int(pairs.right[index])
-        links.append(Link(
-            records[a].ref, records[b].ref, "related", 0.0, RULE_BUSINESS_ID_DIFFERS,
-            {
-                "business_ids": [_business_id(records[a]), _business_id(records[b])],
-                "name_similarity": round(float(comparison.name_ratio[index]), 3),
-                "name_containment": round(
-                    float(comparison.name_containment[index]), 3
-                ),
-            },
-        ))
+        if (a, b) in refused:
+            continue
+        links.append(
+            Link(
+                records[a].ref,
+                records[b].ref,
+                "related",
+                0.0,
+                RULE_BUSINESS_ID_DIFFERS,
+                {
+                    "business_ids": [
+                        _business_id(records[a]),
+                        _business_id(records[b]),
+                    ],
+                    "name_similarity": round(float(comparison.name_ratio[index]), 3),
+                    "name_containment": round(
+                        float(comparison.name_containment[index]), 3
+                    ),
+                },
+            )
+        )
     return links
 
 
@@ -159,13 +198,26 @@ def _review_links(
     _, first = np.unique(cluster_pair, axis=1, return_index=True)
     chosen = np.sort(order[first])
     strong = probability[chosen] >= settings.match_threshold
-    reviews = _model_links(matching, records, left[chosen[~strong]],
-                           right[chosen[~strong]], "review")
-    reviews += _model_links(matching, records, left[chosen[strong]],
-                            right[chosen[strong]], "review", RULE_CLUSTER)
+    reviews = _model_links(
+        matching, records, left[chosen[~strong]], right[chosen[~strong]], "review"
+    )
+    reviews += _model_links(
+        matching,
+        records,
+        left[chosen[strong]],
+        right[chosen[strong]],
+        "review",
+        RULE_CLUSTER,
+    )
     return reviews + [
-        Link(records[a].ref, records[b].ref, "review", 1.0, RULE_DECISION_CONFLICT,
-             {"business_ids": [_business_id(records[a]), _business_id(records[b])]})
+        Link(
+            records[a].ref,
+            records[b].ref,
+            "review",
+            1.0,
+            RULE_DECISION_CONFLICT,
+            {"business_ids": [_business_id(records[a]), _business_id(records[b])]},
+        )
         for a, b in matching.refused
     ]
 

@@ -23,8 +23,12 @@ from sync.resolve.blocking import generate_candidates
 from sync.resolve.cluster import BLOCKED, Limits, ScoredPairs, cluster_records
 from sync.resolve.compare import Comparison, compare_pairs
 from sync.resolve.features import Features, build_features
-from sync.resolve.weights import DEFAULT_WEIGHTS, Weights, estimate_weights
-from sync.resolve.weights import match_probability
+from sync.resolve.weights import (
+    DEFAULT_WEIGHTS,
+    Weights,
+    estimate_weights,
+    match_probability,
+)
 from sync.settings import MatchingSettings
 
 __all__ = ["Matching", "match_records", "paused_gc"]
@@ -71,16 +75,27 @@ def match_records(
         ValueError: when a decision's verdict is neither "same" nor "different".
     """
     with paused_gc():
-        features = build_features(records)
+        return _match(records, settings, decisions)
+
+
+def _match(
+    records: Sequence[Organisation],
+    settings: MatchingSettings,
+    decisions: Sequence[ReviewDecision],
+) -> Matching:
+    features = build_features(records)
     left, right = generate_candidates(features, window=settings.window)
     comparison = compare_pairs(features, left, right)
-    weights = estimate_weights(comparison.levels) if settings.learn_weights else (
-        DEFAULT_WEIGHTS
+    weights = (
+        estimate_weights(comparison.levels)
+        if settings.learn_weights
+        else (DEFAULT_WEIGHTS)
     )
     decided = _decided_pairs(records, decisions)
     cannot = [pair for pair, verdict in decided.items() if verdict == DIFFERENT]
-    cannot_codes = np.array(sorted(a * len(records) + b for a, b in cannot),
-                            dtype=np.int64)
+    cannot_codes = np.array(
+        sorted(a * len(records) + b for a, b in cannot), dtype=np.int64
+    )
 
     def score(left: Int, right: Int) -> Float:
         levels = compare_pairs(features, left, right).levels
@@ -100,8 +115,9 @@ def match_records(
         limits=Limits(settings.match_threshold, settings.linkage_threshold),
         scorer=score,
     )
-    return Matching(features, comparison, pairs, weights, labels, initial, decided,
-                    refused)
+    return Matching(
+        features, comparison, pairs, weights, labels, initial, decided, refused
+    )
 
 
 @contextmanager
@@ -145,8 +161,9 @@ def _probability(
 def _decided_pairs(
     records: Sequence[Organisation], decisions: Sequence[ReviewDecision]
 ) -> dict[tuple[int, int], str]:
-    row_of: dict[SourceRef, int] = {record.ref: row for row, record in
-                                    enumerate(records)}
+    row_of: dict[SourceRef, int] = {
+        record.ref: row for row, record in enumerate(records)
+    }
     decided: dict[tuple[int, int], str] = {}
     for decision in decisions:
         if decision.verdict not in VERDICTS:

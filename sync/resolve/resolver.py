@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def resolve(
 
 
 def _check_unique(records: Sequence[Organisation]) -> None:
-    for before, after in zip(records, records[1:], strict=False):
+    for before, after in itertools.pairwise(records):
         if before.ref == after.ref:
             raise ValueError(
                 f"record {before.ref} occurs more than once; pass each record once, "
@@ -85,9 +86,9 @@ def _check_unique(records: Sequence[Organisation]) -> None:
             )
 
 
-def _members(matching: Matching, records: Sequence[Organisation]) -> list[
-    list[Organisation]
-]:
+def _members(
+    matching: Matching, records: Sequence[Organisation]
+) -> list[list[Organisation]]:
     order = np.argsort(matching.labels, kind="stable")
     labels = matching.labels[order]
     bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True])

@@ -87,8 +87,9 @@ class ConstrainedUnionFind:
 
     def labels(self) -> npt.NDArray[np.int64]:
         """Return each row's group as the smallest row number in it."""
-        roots = np.array([self.find(row) for row in range(len(self.parent))],
-                         dtype=np.int64)
+        roots = np.array(
+            [self.find(row) for row in range(len(self.parent))], dtype=np.int64
+        )
         smallest = np.full(len(roots), len(roots), dtype=np.int64)
         np.minimum.at(smallest, roots, np.arange(len(roots)))
         return smallest[roots]

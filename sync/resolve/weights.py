@@ -22,6 +22,7 @@ from sync.resolve.compare import FIELDS, NULL
 __all__ = ["DEFAULT_WEIGHTS", "Weights", "estimate_weights", "match_probability"]
 
 PSEUDO_PAIRS = 50.0
+TRAINING_PAIRS = 2_000_000
 TOLERANCE = 1e-6
 FLOOR = 1e-6
 
@@ -115,6 +116,8 @@ def estimate_weights(
 ) -> Weights:
     """Learn *m*, *u* and the prior from unlabelled pairs by EM.
 
+    At most ``TRAINING_PAIRS`` pairs are used, taken evenly from ``levels``.
+
     Args:
         levels: one row per candidate pair, one column per field of ``FIELDS``.
         start: the starting weights, also used as pseudo-counts.
@@ -125,7 +128,8 @@ def estimate_weights(
     """
     if len(levels) == 0:
         return start
-    patterns, counts = _patterns(levels)
+    step = max(1, len(levels) // TRAINING_PAIRS)
+    patterns, counts = _patterns(levels[::step])
     weights = start
     for _ in range(iterations):
         posterior = match_probability(weights.score(patterns))

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mappings.categories import CATEGORY_IDS
-from mappings.classify import NO_RULE, classify, classify_partner
+from mappings.classify import NO_RULE, classify, classify_facts, classify_partner
+from mappings.facts import merge_facts
 from mappings.model import Organisation
 from mappings.ruleset import RuleSet
 from tests.mappings.conftest import BuildRuleSet, make_org
@@ -130,7 +131,26 @@ def test_classify_same_record_twice_returns_equal_results(ruleset: RuleSet) -> N
     assert first == second
 
 
-CODES = st.sampled_from([None, "84110", "85420", "85530", "62010", "94200", "60200"])
+CODES = st.sampled_from(
+    [None, "84110", "85420", "85530", "62010", "94200", "94999", "60200", "70220"]
+)
+NAMES = st.sampled_from(
+    [
+        "Oy A",
+        "B ry",
+        "Tampereen kaupunki",
+        "Business Finland",
+        "Tehy ry",
+        "Pirkanmaan liitto",
+        "Koulutuskuntayhtymä Tavastia",
+        "Alma Media Oyj",
+        "Yleisradio",
+        "Tampereen yliopisto",
+        "Erkon säätiö",
+        "Pirkanmaan ELY-keskus",
+    ]
+)
+FORMS = st.sampled_from([None, "oy", "ry", "kuntayhtymä", "sr"])
 ROLES = st.frozensets(st.sampled_from(["funder", "customer", "partner"]), max_size=2)
 UNITS = st.frozensets(st.sampled_from(["A", "B", "C"]), max_size=3)
 
@@ -139,8 +159,9 @@ UNITS = st.frozensets(st.sampled_from(["A", "B", "C"]), max_size=3)
 def records(draw: st.DrawFn) -> Organisation:
     """Draw a plausible record."""
     return make_org(
-        draw(st.sampled_from(["Oy A", "B ry", "Kaupunki"])),
+        draw(NAMES),
         industry_code=draw(CODES),
+        legal_form=draw(FORMS),
         roles=draw(ROLES),
         units=draw(UNITS),
         business_id=draw(st.sampled_from([None, "0211675-2", "2725690-3"])),
@@ -173,3 +194,32 @@ def test_classify_any_record_gets_exactly_one_known_primary(
     assert result.primary in CATEGORY_IDS
     assert result.primary not in result.secondary
     assert set(result.secondary) <= CATEGORY_IDS
+
+
+@settings(max_examples=300)
+@given(members=st.lists(records(), min_size=1, max_size=3))
+def test_classify_planned_rules_match_full_evaluation(
+    default_ruleset: RuleSet, members: list[Organisation]
+) -> None:
+    """Testing only what a plan leaves finds the same rules as testing every rule."""
+    facts = merge_facts([default_ruleset.facts(member) for member in members])
+    everything = tuple(rule.name for rule in default_ruleset.rules if rule.test(facts))
+
+    result = classify_facts(facts, default_ruleset)
+
+    assert result.matched == everything
+
+
+def test_classify_beyond_plan_limit_tests_rules_in_full(
+    ruleset_from: BuildRuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the plans are full, new combinations are tested rule by rule, alike."""
+    monkeypatch.setattr("mappings.plans.MAX_PLANS", 1)
+    ruleset = ruleset_from(RULES)
+    first = make_org("Kaupunki", industry_code="84110")
+    second = make_org("Koulu", industry_code="85310", roles={"funder"})
+
+    results = [classify(first, ruleset), classify(second, ruleset)]
+
+    assert [r.rule for r in results] == ["public", "education"]
+    assert results[1].secondary == ("funder",)

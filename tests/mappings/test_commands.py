@@ -209,24 +209,25 @@ def test_explain_two_subjects_exits_2(config_dir: Path) -> None:
     assert "Give exactly one of --name, --csv and --crm-id." in result.output
 
 
-def test_explain_crm_id_uses_the_wired_fetcher(
+def test_explain_crm_id_reads_the_company_from_the_crm(
     config_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """--crm-id explains the organisation the CRM wiring fetches."""
-    from tests.mappings.conftest import make_org
+    """--crm-id fetches the company from the CRM over HTTP and explains it."""
+    from connectors.hubspot.sandbox import SandboxServer, read_demo
 
-    fetched: list[str] = []
-
-    def fetch(settings: object, crm_id: str) -> object:
-        fetched.append(crm_id)
-        return make_org("Yleisradio Oy", industry_code="60200")
-
-    monkeypatch.setattr(command, "fetch_crm_organisation", fetch)
-
-    result = runner.invoke(
-        app, ["explain", "--config", str(config_dir / "sidos.yaml"), "--crm-id", "77"]
+    company = next(
+        c for c in read_demo().companies if c.properties.get("name") == "Yleisradio Oy"
     )
+    with SandboxServer(seed="demo", token="explain-token") as sandbox:
+        monkeypatch.setenv("SIDOS_CRM__BASE_URL", sandbox.url)
+        monkeypatch.setenv("SIDOS_CRM__TOKEN", "explain-token")
+
+        result = runner.invoke(
+            app,
+            ["explain", "--config", str(config_dir / "sidos.yaml"),
+             "--crm-id", str(company.id)],
+        )
 
     assert result.exit_code == 0, result.output
-    assert fetched == ["77"]
+    assert "Yleisradio" in result.output
     assert "category:     informal_media" in result.output

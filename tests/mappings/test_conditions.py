@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from mappings.classify import classify
+from mappings.conditions import Node, compile_node, specialise
 from mappings.model import Activity
+from mappings.rules import Condition
 from tests.mappings.conftest import BuildRuleSet, make_org
 
 
@@ -138,3 +140,28 @@ def test_condition_activities_count_compares_distinct_projects(
     result = matches(ruleset_from, "{field: activities, gte: 3}", activities=projects)
 
     assert result is True
+
+
+def test_specialise_known_field_decides_not_and_any() -> None:
+    """Leaves on known fields are decided; the rest of the node is kept."""
+    condition = Condition.model_validate(
+        {
+            "all": [
+                {"not": {"field": "industry_code", "prefix": "94"}},
+                {
+                    "any": [
+                        {"field": "industry_code", "exists": False},
+                        {"field": "name", "regex": "kehitysyhtiö"},
+                    ]
+                },
+            ]
+        }
+    )
+    node = compile_node(condition, {})
+
+    left = specialise(node, {"industry_code": ("70220",)})
+
+    assert isinstance(left, Node)
+    assert (left.kind, left.field) == ("leaf", "name")
+    assert specialise(node, {"industry_code": ("94999",)}) is False
+    assert specialise(node, {"industry_code": ()}) is True

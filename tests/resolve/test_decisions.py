@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mappings.model import SourceRef
 from sync.model import ReviewDecision
 from sync.resolve import Resolution, resolve
@@ -120,8 +122,7 @@ def test_resolve_different_verdict_keeps_a_strong_pair_apart() -> None:
         make_org("crm:1", "Pirkan Kone Oy", phone="03 123 4567"),
         make_org("rdi:2", "Pirkan Kone Oy", phone="03 123 4567"),
     ]
-    decision = ReviewDecision(SourceRef("crm", "1"), SourceRef("rdi", "2"),
-                              "different")
+    decision = ReviewDecision(SourceRef("crm", "1"), SourceRef("rdi", "2"), "different")
 
     resolution = resolve(records, settings=fixed_settings(), decisions=[decision])
 
@@ -136,8 +137,7 @@ def test_resolve_cannot_link_also_parts_their_clusters() -> None:
         make_org("crm:2", "Pirkan Kone Oy", phone="03 123 4567"),
         make_org("rdi:3", "Pirkan Kone Oy", phone="03 123 4567"),
     ]
-    decision = ReviewDecision(SourceRef("crm", "1"), SourceRef("rdi", "3"),
-                              "different")
+    decision = ReviewDecision(SourceRef("crm", "1"), SourceRef("rdi", "3"), "different")
 
     resolution = resolve(records, settings=fixed_settings(), decisions=[decision])
 
@@ -166,9 +166,5 @@ def test_resolve_duplicate_ref_is_refused() -> None:
     """A record passed twice is an error that says what to do."""
     records = [make_org("crm:1", "Yritys Oy"), make_org("crm:1", "Yritys Oy")]
 
-    try:
+    with pytest.raises(ValueError, match="pass each record once"):
         resolve(records, settings=fixed_settings())
-    except ValueError as exc:
-        assert "pass each record once" in str(exc)
-    else:
-        raise AssertionError("a repeated ref was accepted")

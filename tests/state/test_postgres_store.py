@@ -6,6 +6,8 @@ after it; each test starts from empty tables. Without a server, the tests skip.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from mappings.model import SourceRecord, SourceRef
 from sync.model import Link, ReviewDecision
 from sync.service.claims import SlotBook
 from sync.state import StateStore, open_store
-from sync.state.engine import create_state_engine, schema_revision, upgrade_schema
+from sync.state.engine import create_state_engine, schema_revision
 from sync.state.partners import PartnerRow
 from sync.state.schema import metadata
 from tests.service.postgres import fresh_database, unreachable_reason
@@ -25,6 +27,10 @@ from tests.service.postgres import fresh_database, unreachable_reason
 pytestmark = pytest.mark.postgres
 
 SLOT = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)
+UPGRADE = (
+    "import sys; from sync.state.engine import create_state_engine, upgrade_schema; "
+    "upgrade_schema(create_state_engine(sys.argv[1]))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,28 +67,23 @@ class TestSchema:
         assert schema_revision(store.engine) == "0002"
 
     def test_concurrent_upgrades_of_an_empty_database_all_succeed(self) -> None:
-        """Replicas upgrading a new database at once take turns; none fails."""
+        """Four processes upgrading a new database at once take turns; none fails."""
         with fresh_database() as url:
-            engines = [create_state_engine(url) for _ in range(4)]
-            errors: list[BaseException] = []
+            upgrades = [
+                subprocess.Popen(
+                    [sys.executable, "-c", UPGRADE, url],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+                for _ in range(4)
+            ]
+            outputs = [process.communicate(timeout=60)[0] for process in upgrades]
+            engine = create_state_engine(url)
+            revision = schema_revision(engine)
+            engine.dispose()
 
-            def upgrade(engine: object) -> None:
-                try:
-                    upgrade_schema(engine)  # type: ignore[arg-type]
-                except BaseException as exc:
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=upgrade, args=(e,)) for e in engines]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(30)
-            revisions = {schema_revision(engine) for engine in engines}
-            for engine in engines:
-                engine.dispose()
-
-        assert errors == []
-        assert revisions == {"0002"}
+        assert [process.returncode for process in upgrades] == [0, 0, 0, 0], outputs
+        assert revision == "0002"
 
 
 class TestRunsAndRecords:
