@@ -16,7 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mappings.categories import CATEGORY_IDS
-from mappings.yamlfile import read_yaml, validate_document
+from mappings.problems import validate_model
+from mappings.yamlfile import read_yaml
 
 
 class KamCondition(BaseModel):
@@ -113,7 +114,10 @@ def load_kam_config(path: Path) -> KamConfig:
     """
     if not path.exists():
         return KamConfig()
-    return validate_document(read_yaml(path), KamConfig, empty={})
+    document = read_yaml(path)
+    if document.data is None:
+        return KamConfig()
+    return validate_model(document, KamConfig, empty_hint="")
 
 
 def assign_kams(

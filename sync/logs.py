@@ -68,6 +68,19 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     return value
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes each record to ``sys.stderr`` as it is when the record is emitted.
+
+    Test runners and the service swap ``sys.stderr``; a handler bound to the stream
+    of the moment it was made would write to a closed file.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record to the current standard error."""
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def configure_logging(
     *,
     level: str = "info",
@@ -92,7 +105,7 @@ def configure_logging(
         else structlog.dev.ConsoleRenderer(colors=False)
     )
 
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream else _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

@@ -75,9 +75,15 @@ class Operation:
 
 @dataclass
 class Plan:
-    """The operations of one run, in the order they are applied."""
+    """The operations a run applies, and the merges it only proposes.
+
+    ``operations`` are what a sync would change in the CRM now; ``proposals`` are
+    merges that wait for a person (policy ``review``, or evidence under the merge
+    threshold) and are never applied by a sync.
+    """
 
     operations: list[Operation] = field(default_factory=list)
+    proposals: list[Operation] = field(default_factory=list)
 
     @property
     def writes(self) -> list[Operation]:
@@ -87,20 +93,16 @@ class Plan:
 
     @property
     def merges(self) -> list[Operation]:
-        """Return the merges allowed to run now."""
-        return [op for op in self.operations if op.kind == "merge" and not op.needs_review]
-
-    @property
-    def proposals(self) -> list[Operation]:
-        """Return the merges waiting for a person's approval."""
-        return [op for op in self.operations if op.needs_review]
+        """Return the merges to apply."""
+        return [op for op in self.operations if op.kind == "merge"]
 
     def counts(self) -> dict[str, int]:
         """Return the number of operations by kind, proposals apart."""
         counts: dict[str, int] = {}
         for op in self.operations:
-            kind = "merge_proposal" if op.needs_review else op.kind
-            counts[kind] = counts.get(kind, 0) + 1
+            counts[op.kind] = counts.get(op.kind, 0) + 1
+        if self.proposals:
+            counts["merge_proposal"] = len(self.proposals)
         return counts
 
 
@@ -117,10 +119,12 @@ class PlanPolicy:
 
 def build_plan(partners: Sequence[PartnerState], policy: PlanPolicy) -> Plan:
     """Return the operations that bring the CRM to the partners' desired state."""
-    operations: list[Operation] = []
+    plan = Plan()
     for partner in sorted(partners, key=lambda p: p.partner_id):
-        operations.extend(_plan_partner(partner, policy))
-    return Plan(operations)
+        for operation in _plan_partner(partner, policy):
+            target = plan.proposals if operation.needs_review else plan.operations
+            target.append(operation)
+    return plan
 
 
 def _plan_partner(partner: PartnerState, policy: PlanPolicy) -> list[Operation]:

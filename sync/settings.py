@@ -12,11 +12,19 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from mappings.errors import ConfigError, ConfigProblem
-from mappings.yamlfile import YamlDocument, problems_from_validation, read_yaml
+from mappings.problems import describe
+from mappings.yamlfile import YamlDocument, read_yaml
 from sync.service.config import ServiceSettings
 
 DEFAULT_CONFIG = Path("config/sidos.yaml")
@@ -255,16 +263,15 @@ def _secret_problems(document: YamlDocument) -> list[ConfigProblem]:
 
 
 def _located(exc: ValueError, document: YamlDocument) -> list[ConfigProblem]:
-    from pydantic import ValidationError
-
     if not isinstance(exc, ValidationError):
         return [ConfigProblem(document.path, 1, 1, str(exc))]
-    problems = problems_from_validation(exc, document)
-    for problem, error in zip(problems, exc.errors(include_url=False), strict=True):
+    problems = []
+    for error in exc.errors(include_url=False):
         variable = "SIDOS_" + "__".join(str(part).upper() for part in error["loc"])
+        problem = describe(error, document, Settings)
         if variable in os.environ:
-            problem_text = f"{problem.message} (from the environment: {variable})"
-            problems[problems.index(problem)] = ConfigProblem(
-                "environment", 0, 0, problem_text, problem.hint
+            problem = ConfigProblem(
+                "environment", 0, 0, f"{variable}: {problem.message}", problem.hint
             )
+        problems.append(problem)
     return problems

@@ -67,16 +67,26 @@ def render_categories(console: Console, report: RunReport) -> None:
 
 def render_plan(console: Console, plan: Plan, *, limit: int | None = 12) -> None:
     """Print the plan's counts and its operations, one line each."""
-    counts = plan.counts()
-    if not counts:
+    if not plan.operations:
         console.print("  plan: no operations; the CRM is up to date")
-        return
-    console.print("  plan: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    shown = plan.operations if limit is None else plan.operations[:limit]
+    else:
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(plan.counts().items())
+                           if k != "merge_proposal")
+        console.print(f"  plan: {counts}")
+        _print_some(console, plan.operations, limit)
+    if plan.proposals:
+        console.print(f"  merge proposals waiting for review: {len(plan.proposals)}")
+        _print_some(console, plan.proposals, limit)
+
+
+def _print_some(
+    console: Console, operations: list[Operation], limit: int | None
+) -> None:
+    shown = operations if limit is None else operations[:limit]
     for operation in shown:
         console.print("    " + describe_operation(operation), highlight=False)
-    if limit is not None and len(plan.operations) > limit:
-        console.print(f"    … and {len(plan.operations) - limit} more "
+    if limit is not None and len(operations) > limit:
+        console.print(f"    … and {len(operations) - limit} more "
                       "(--verbose lists all, --json gives every value)")
 
 
@@ -124,6 +134,7 @@ def plan_as_json(plan: Plan) -> dict[str, Any]:
     return {
         "counts": plan.counts(),
         "operations": [operation.as_dict() for operation in plan.operations],
+        "proposals": [operation.as_dict() for operation in plan.proposals],
     }
 
 

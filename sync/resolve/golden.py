@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,9 +64,15 @@ def build_golden(
         raise ValueError(f"partner {partner_id} has no members; pass at least one")
     if len(members) == 1:
         return _single(partner_id, members[0])
-    values: dict[str, Any] = {
-        name: _survivor(name, members, settings) for name in SCALAR_FIELDS
-    }
+    facts = [_Facts.of(member) for member in members]
+    ranked = _ranked(facts, settings.source_priority)
+    values: dict[str, Any] = {}
+    for field in SCALAR_FIELDS:
+        order = settings.field_priority.get(field)
+        candidates = ranked if order is None else _ranked(facts, order)
+        values[field] = next(
+            (fact.values[field] for fact in candidates if fact.values[field]), None
+        )
 
     return dataclasses.replace(
         Organisation(ref=golden_source(partner_id), name=""),
@@ -75,8 +82,28 @@ def build_golden(
         staff=frozenset().union(*(member.staff for member in members)),
         activities=_activities(members),
         updated_at=max((m.updated_at for m in members if m.updated_at), default=None),
-        extra=_extra(members, settings),
+        extra=_extra(ranked),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What ranking needs to know of one member, worked out once."""
+
+    member: Organisation
+    values: dict[str, Any]
+    updated: float
+
+    @classmethod
+    def of(cls, member: Organisation) -> _Facts:
+        values = {name: getattr(member, name) for name in SCALAR_FIELDS}
+        values["business_id"] = member.business_id or normalise_business_id(
+            member.business_id_raw
+        )
+        updated = member.updated_at or _OLDEST
+        if updated.tzinfo is None:
+            updated = updated.replace(tzinfo=UTC)
+        return cls(member, values, updated.timestamp())
 
 
 def _single(partner_id: str, member: Organisation) -> Organisation:
@@ -89,40 +116,19 @@ def _single(partner_id: str, member: Organisation) -> Organisation:
     )
 
 
-def _survivor(
-    field: str, members: Sequence[Organisation], settings: MatchingSettings
-) -> Any:
-    order = settings.field_priority.get(field, settings.source_priority)
-    for member in sorted(members, key=lambda member: _rank(member, order)):
-        value = _value(member, field)
-        if value not in (None, ""):
-            return value
-    return None
+def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
+    position = {source: index for index, source in enumerate(order)}
 
+    def rank(fact: _Facts) -> tuple[Any, ...]:
+        return (
+            not fact.values["business_id"],
+            position.get(fact.member.ref.source, len(order)),
+            -fact.updated,
+            -sum(1 for value in fact.values.values() if value),
+            fact.member.ref,
+        )
 
-def _rank(member: Organisation, order: Sequence[str]) -> tuple[object, ...]:
-    source = member.ref.source
-    position = order.index(source) if source in order else len(order)
-    updated = member.updated_at or _OLDEST
-    if updated.tzinfo is None:
-        updated = updated.replace(tzinfo=UTC)
-    return (
-        _value(member, "business_id") is None,
-        position,
-        -updated.timestamp(),
-        -_completeness(member),
-        member.ref,
-    )
-
-
-def _value(member: Organisation, field: str) -> object:
-    if field == "business_id":
-        return member.business_id or normalise_business_id(member.business_id_raw)
-    return getattr(member, field)
-
-
-def _completeness(member: Organisation) -> int:
-    return sum(getattr(member, name) not in (None, "") for name in SCALAR_FIELDS)
+    return sorted(facts, key=rank)
 
 
 def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:
@@ -132,11 +138,9 @@ def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:
     )
 
 
-def _extra(
-    members: Sequence[Organisation], settings: MatchingSettings
-) -> dict[str, str]:
+def _extra(ranked: list[_Facts]) -> dict[str, str]:
     merged: dict[str, str] = {}
-    ranked = sorted(members, key=lambda m: _rank(m, settings.source_priority))
-    for member in reversed(ranked):
-        merged.update({key: value for key, value in member.extra.items() if value})
+    for fact in reversed(ranked):
+        extra = fact.member.extra
+        merged.update({key: value for key, value in extra.items() if value})
     return dict(sorted(merged.items()))

@@ -24,6 +24,7 @@ class PartnerRow:
     secondary: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
+    staff: tuple[str, ...] = ()
     staff_count: int = 0
     members: int = 0
     company_id: str | None = None
@@ -108,7 +109,7 @@ def _partner_row(partner: PartnerRow, run_id: str) -> dict[str, Any]:
         "business_id": partner.business_id, "category": partner.category,
         "rule": partner.rule, "secondary": list(partner.secondary),
         "flags": list(partner.flags), "units": list(partner.units),
-        "staff_count": partner.staff_count, "members": partner.members,
+        "staff": list(partner.staff), "staff_count": partner.staff_count, "members": partner.members,
         "company_id": partner.company_id, "kam_email": partner.kam_email,
         "run_id": run_id,
     }
@@ -121,7 +122,8 @@ def _from_row(
         partner_id=row["partner_id"], name=row["name"],
         business_id=row["business_id"], category=row["category"], rule=row["rule"],
         secondary=tuple(row["secondary"]), flags=tuple(row["flags"]),
-        units=tuple(row["units"]), staff_count=row["staff_count"],
+        units=tuple(row["units"]), staff=tuple(row["staff"]),
+        staff_count=row["staff_count"],
         members=row["members"], company_id=row["company_id"],
         kam_email=row["kam_email"], member_refs=member_refs,
     )

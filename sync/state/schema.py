@@ -82,6 +82,7 @@ partners = Table(
     Column("secondary", JSON, nullable=False),
     Column("flags", JSON, nullable=False),
     Column("units", JSON, nullable=False),
+    Column("staff", JSON, nullable=False),
     Column("staff_count", Integer, nullable=False),
     Column("members", Integer, nullable=False),
     Column("company_id", String(40)),

@@ -115,20 +115,15 @@ def test_killed_replica_releases_the_job_to_the_other(
         "SIDOS_TEST_BATCHES": "30",
         "SIDOS_TEST_BATCH_SECONDS": "0.1",
     }
-    replicas = {
-        process.pid: process
-        for process in (
-            serve("replica_a", config, **env),
-            serve("replica_b", config, **env),
-        )
-    }
-    first = _wait_for_run(run_log, lambda line: True)
+    started = [serve("replica_a", config, **env), serve("replica_b", config, **env)]
+    replicas = {process.pid: process for process in started}
+    first = _wait_for_run(run_log, lambda line: True, started)
     victim = replicas.pop(first["pid"])
     [survivor] = replicas.values()
 
     victim.process.kill()
     victim.wait(timeout=5)
-    taken = _wait_for_run(run_log, lambda line: line["pid"] == survivor.pid)
+    taken = _wait_for_run(run_log, lambda line: line["pid"] == survivor.pid, started)
     survivor.wait_for_event("service.runs_recovered", timeout=5)
     survivor.send(signal.SIGTERM)
     code = survivor.wait(timeout=20)
@@ -142,14 +137,17 @@ def test_killed_replica_releases_the_job_to_the_other(
     assert "running" not in statuses["runs"].values()
 
 
-def _wait_for_run(path: Path, where: Any, timeout: float = 15.0) -> Event:
+def _wait_for_run(
+    path: Path, where: Any, replicas: list[ServeProcess], timeout: float = 20.0
+) -> Event:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for line in read_run_log(path):
             if line["event"] == "started" and where(line):
                 return line
         time.sleep(0.05)
-    raise AssertionError(f"no matching run started within {timeout}s")
+    outputs = "\n".join(f"{r.name}:\n{r.output()[-3000:]}" for r in replicas)
+    raise AssertionError(f"no matching run started within {timeout}s\n{outputs}")
 
 
 def _statuses(url: str) -> dict[str, dict[str, str]]:

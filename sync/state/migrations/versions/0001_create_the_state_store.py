@@ -110,6 +110,7 @@ def upgrade() -> None:
     sa.Column('secondary', sa.JSON(), nullable=False),
     sa.Column('flags', sa.JSON(), nullable=False),
     sa.Column('units', sa.JSON(), nullable=False),
+    sa.Column('staff', sa.JSON(), nullable=False),
     sa.Column('staff_count', sa.Integer(), nullable=False),
     sa.Column('members', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.String(length=40), nullable=True),
