@@ -49,4 +49,4 @@ class RetriableAPIError(APIError):
 
 
 class FatalAPIError(APIError):
-    """Raised for a call that will fail again unchanged: bad token, missing scope, 4xx."""
+    """Raised for a call that fails again unchanged: a bad token, a scope, other 4xx."""

@@ -45,8 +45,9 @@ def map_crm_company(
     Raises:
         MappingError: the company has no name.
     """
-    values = {canonical: _text(record.fields.get(prop)) for canonical, prop in
-              fields.items()}
+    values = {
+        canonical: _text(record.fields.get(prop)) for canonical, prop in fields.items()
+    }
     name = values.get("name")
     if not name:
         raise MappingError(str(record.ref), "the company has no name")
@@ -71,8 +72,11 @@ def map_crm_company(
         staff=frozenset({owner.email}) if owner else frozenset(),
         owner_id=values.get("owner_id"),
         updated_at=record.modified_at,
-        extra={key: str(value) for key, value in record.fields.items()
-               if value not in (None, "")},
+        extra={
+            key: str(value)
+            for key, value in record.fields.items()
+            if value not in (None, "")
+        },
     )
 
 
@@ -177,4 +181,6 @@ def _amount(record: SourceRecord, value: Any) -> float | None:
     try:
         return float(text.replace(" ", "").replace(",", "."))
     except ValueError:
-        raise MappingError(str(record.ref), f"amount {text!r} is not a number") from None
+        raise MappingError(
+            str(record.ref), f"amount {text!r} is not a number"
+        ) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mappings.errors import ConfigError, ConfigProblem
 
@@ -70,7 +70,8 @@ def read_yaml(path: Path) -> YamlDocument:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError.single(
-            str(path), f"cannot read the file ({type(exc).__name__})",
+            str(path),
+            f"cannot read the file ({type(exc).__name__})",
             hint="Save it as UTF-8 text readable by the sidos user",
         ) from exc
 
@@ -103,14 +104,17 @@ def _build_mapping(
         if key in result:
             document.duplicates.append(
                 ConfigProblem(
-                    document.path, key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1, f"duplicate key {key!r}",
+                    document.path,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    f"duplicate key {key!r}",
                     "Keep one of them: YAML would silently use the last",
                 )
             )
         key_text = key if isinstance(key, str | int) else str(key)
         document.key_positions[(*path, key_text)] = (
-            key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            key_node.start_mark.line + 1,
+            key_node.start_mark.column + 1,
         )
         result[key] = _build(value_node, (*path, key_text), document, loader)
     document.positions.pop((*path, "<key>"), None)
@@ -122,7 +126,10 @@ def _syntax_problem(exc: yaml.YAMLError, path: str) -> ConfigProblem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or "invalid YAML"
     return ConfigProblem(
-        path, line, column, f"YAML syntax error: {problem}",
+        path,
+        line,
+        column,
+        f"YAML syntax error: {problem}",
         "Check indentation and quoting near this position",
     )
 

@@ -73,8 +73,11 @@ def apply_plan(
         _check_stop(stop)
         _apply_merge(operation, crm, store, run_id, result)
     log.info(
-        "sync.plan_applied", written=len(result.done), created=len(result.created),
-        failed=len(result.failed), merged=len(result.merged),
+        "sync.plan_applied",
+        written=len(result.done),
+        created=len(result.created),
+        failed=len(result.failed),
+        merged=len(result.merged),
     )
     return result
 
@@ -121,11 +124,21 @@ def _apply_merge(
         {operation.company_id: survivor, operation.merged_id: survivor}
     )
     store.ledger.mark_done({operation.key: survivor})
-    store.ledger.write_audit(run_id, [
-        AuditEntry(operation.key, "merge", operation.partner_id, survivor, None,
-                   f"{operation.company_id};{operation.merged_id}", survivor,
-                   operation.reason)
-    ])
+    store.ledger.write_audit(
+        run_id,
+        [
+            AuditEntry(
+                operation.key,
+                "merge",
+                operation.partner_id,
+                survivor,
+                None,
+                f"{operation.company_id};{operation.merged_id}",
+                survivor,
+                operation.reason,
+            )
+        ],
+    )
     result.merged[operation.key] = survivor
 
 
@@ -137,11 +150,13 @@ def _check_stop(stop: threading.Event | None) -> None:
 def _company_write(operation: Operation) -> CompanyWrite:
     if operation.kind == "create":
         return CompanyWrite(
-            key=operation.key, properties=operation.properties,
+            key=operation.key,
+            properties=operation.properties,
             partner_id=operation.partner_id,
         )
     return CompanyWrite(
-        key=operation.key, properties=operation.properties,
+        key=operation.key,
+        properties=operation.properties,
         company_id=operation.company_id,
     )
 
@@ -149,8 +164,10 @@ def _company_write(operation: Operation) -> CompanyWrite:
 def _log_row(operation: Operation) -> dict[str, object]:
     data = operation.as_dict()
     return {
-        "key": operation.key, "kind": operation.kind,
-        "partner_id": operation.partner_id, "company_id": operation.company_id,
+        "key": operation.key,
+        "kind": operation.kind,
+        "partner_id": operation.partner_id,
+        "company_id": operation.company_id,
         "changes": {"changes": data["changes"], "merged_id": operation.merged_id},
         "reason": operation.reason,
     }
@@ -159,8 +176,13 @@ def _log_row(operation: Operation) -> dict[str, object]:
 def _audit(done: Sequence[Operation], written: dict[str, str]) -> list[AuditEntry]:
     return [
         AuditEntry(
-            operation.key, operation.kind, operation.partner_id,
-            written[operation.key], change.field, change.old, change.new,
+            operation.key,
+            operation.kind,
+            operation.partner_id,
+            written[operation.key],
+            change.field,
+            change.old,
+            change.new,
             operation.reason,
         )
         for operation in done

@@ -24,10 +24,22 @@ STRATEGIC = "sidos_strategic"
 OWNER = "hubspot_owner_id"
 
 SIDOS_PROPERTIES = (
-    PARTNER_ID, CATEGORY, SECONDARY, UNITS, COLLABORATORS, DUPLICATE_OF, STRATEGIC
+    PARTNER_ID,
+    CATEGORY,
+    SECONDARY,
+    UNITS,
+    COLLABORATORS,
+    DUPLICATE_OF,
+    STRATEGIC,
 )
 FILLED_FIELDS = (
-    "name", "business_id", "domain", "municipality", "postcode", "address", "phone",
+    "name",
+    "business_id",
+    "domain",
+    "municipality",
+    "postcode",
+    "address",
+    "phone",
     "industry_code",
 )
 
@@ -109,7 +121,9 @@ def choose_primary(partner: PartnerState, fields: Mapping[str, str]) -> CRMCompa
             return company
 
     business_id = fields.get("business_id", "")
-    return min(partner.companies, key=lambda company: _survivor_key(company, business_id))
+    return min(
+        partner.companies, key=lambda company: _survivor_key(company, business_id)
+    )
 
 
 def _survivor_key(company: CRMCompany, business_id: str) -> tuple[Any, ...]:

@@ -129,7 +129,9 @@ def assign_kams(
     report = KamReport()
     explicit = _explicit_index(config)
     for partner in partners:
-        listed = explicit.get(partner.partner_id) or explicit.get(partner.business_id or "")
+        listed = explicit.get(partner.partner_id) or explicit.get(
+            partner.business_id or ""
+        )
         matching = [rule for rule in config.rules if _matches(rule.when, partner)]
         if len({rule.kam.lower() for rule in matching}) > 1 and listed is None:
             report.conflicts[partner.partner_id] = [rule.name for rule in matching]
@@ -173,11 +175,13 @@ def _matches(condition: KamCondition, partner: KamFacts) -> bool:
     checks = (
         not condition.category or bool(categories & set(condition.category)),
         not condition.unit or bool(set(partner.units) & set(condition.unit)),
-        not condition.industry_prefix or any(
+        not condition.industry_prefix
+        or any(
             (partner.industry_code or "").startswith(prefix)
             for prefix in condition.industry_prefix
         ),
         not condition.focus or bool(partner.flags & set(condition.focus)),
-        condition.strategic is None or condition.strategic == ("strategic" in partner.flags),
+        condition.strategic is None
+        or condition.strategic == ("strategic" in partner.flags),
     )
     return all(checks)

@@ -69,8 +69,13 @@ def pull_source(
     _forget_merged_away(store, source.name, records)
     store.set_cursor(source.name, source.next_cursor())
     log.info(
-        "sync.source_pulled", source=source.name, pulled=len(records), new=changes.new,
-        changed=changes.changed, removed=changes.removed, full=complete,
+        "sync.source_pulled",
+        source=source.name,
+        pulled=len(records),
+        new=changes.new,
+        changed=changes.changed,
+        removed=changes.removed,
+        full=complete,
     )
     return PullReport(source.name, changes)
 
@@ -79,8 +84,12 @@ def map_records(
     store: StateStore, settings: Settings, owners: Sequence[Owner]
 ) -> tuple[list[Organisation], dict[SourceRef, str]]:
     """Map every stored record; return the organisations and the set-aside reasons."""
-    mapper = RecordMapper(settings, owners, store.ledger.written_values(),
-                          store.ledger.created_companies())
+    mapper = RecordMapper(
+        settings,
+        owners,
+        store.ledger.written_values(),
+        store.ledger.created_companies(),
+    )
     organisations: list[Organisation] = []
     set_aside: dict[SourceRef, str] = {}
     for record in store.records():
@@ -158,8 +167,10 @@ def resolve_partners(
     )
     attach_projections(resolution, projections, previous, created)
     log.info(
-        "sync.partners_resolved", records=len(organisations),
-        partners=len(resolution.partners), reviews=len(resolution.reviews),
+        "sync.partners_resolved",
+        records=len(organisations),
+        partners=len(resolution.partners),
+        reviews=len(resolution.reviews),
     )
     return resolution
 
@@ -212,4 +223,3 @@ def _forget_merged_away(
     if moves:
         store.ledger.record_company_ids(moves)
         store.remove_records(source, moves)
-

@@ -50,8 +50,13 @@ class Operation:
     @property
     def key(self) -> str:
         """Return the idempotency key: a hash of what the operation does."""
-        payload = [self.kind, self.partner_id, self.company_id, self.merged_id,
-                   [(c.field, c.new) for c in self.changes]]
+        payload = [
+            self.kind,
+            self.partner_id,
+            self.company_id,
+            self.merged_id,
+            [(c.field, c.new) for c in self.changes],
+        ]
         text = json.dumps(payload, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -63,9 +68,13 @@ class Operation:
     def as_dict(self) -> dict[str, Any]:
         """Return the operation as plain data, for JSON output and the log."""
         return {
-            "key": self.key, "kind": self.kind, "partner_id": self.partner_id,
-            "company_id": self.company_id, "merged_id": self.merged_id,
-            "reason": self.reason, "phase": self.phase,
+            "key": self.key,
+            "kind": self.kind,
+            "partner_id": self.partner_id,
+            "company_id": self.company_id,
+            "merged_id": self.merged_id,
+            "reason": self.reason,
+            "phase": self.phase,
             "needs_review": self.needs_review,
             "changes": [
                 {"field": c.field, "old": c.old, "new": c.new} for c in self.changes
@@ -132,8 +141,11 @@ def _plan_partner(partner: PartnerState, policy: PlanPolicy) -> list[Operation]:
         return [_create(partner, policy)] if policy.create_missing else []
 
     primary = choose_primary(partner, policy.fields)
-    operations = [_release(c, partner) for c in partner.companies
-                  if _holds_foreign_id(c, partner, primary)]
+    operations = [
+        _release(c, partner)
+        for c in partner.companies
+        if _holds_foreign_id(c, partner, primary)
+    ]
     desired = {**filled_values(partner, policy.fields), **sidos_values(partner)}
     update = _update(partner, primary, desired, policy, "keep the partner current")
     operations.extend([update] if update else [])
@@ -141,8 +153,13 @@ def _plan_partner(partner: PartnerState, policy: PlanPolicy) -> list[Operation]:
     for company in partner.companies:
         if company.id == primary.id:
             continue
-        mark = _update(partner, company, {DUPLICATE_OF: partner.partner_id}, policy,
-                       "mark a duplicate company of the partner")
+        mark = _update(
+            partner,
+            company,
+            {DUPLICATE_OF: partner.partner_id},
+            policy,
+            "mark a duplicate company of the partner",
+        )
         operations.extend([mark] if mark else [])
         merge = _merge(partner, primary, company, policy)
         operations.extend([merge] if merge else [])
@@ -151,10 +168,15 @@ def _plan_partner(partner: PartnerState, policy: PlanPolicy) -> list[Operation]:
 
 def _create(partner: PartnerState, policy: PlanPolicy) -> Operation:
     values = {**filled_values(partner, policy.fields), **sidos_values(partner)}
-    changes = tuple(Change(name, "", value) for name, value in sorted(values.items())
-                    if value != "" and policy.policies.get(name, "never") != "never")
+    changes = tuple(
+        Change(name, "", value)
+        for name, value in sorted(values.items())
+        if value != "" and policy.policies.get(name, "never") != "never"
+    )
     return Operation(
-        kind="create", partner_id=partner.partner_id, changes=changes,
+        kind="create",
+        partner_id=partner.partner_id,
+        changes=changes,
         reason="partner has no company in the CRM",
     )
 
@@ -176,8 +198,11 @@ def _update(
     if not changes:
         return None
     return Operation(
-        kind="update", partner_id=partner.partner_id, company_id=company.id,
-        changes=tuple(changes), reason=reason,
+        kind="update",
+        partner_id=partner.partner_id,
+        company_id=company.id,
+        changes=tuple(changes),
+        reason=reason,
     )
 
 
@@ -190,8 +215,11 @@ def _holds_foreign_id(
 
 def _release(company: CRMCompany, partner: PartnerState) -> Operation:
     return Operation(
-        kind="update", partner_id=partner.partner_id, company_id=company.id,
-        changes=(Change(PARTNER_ID, company.get(PARTNER_ID), ""),), phase=0,
+        kind="update",
+        partner_id=partner.partner_id,
+        company_id=company.id,
+        changes=(Change(PARTNER_ID, company.get(PARTNER_ID), ""),),
+        phase=0,
         reason="free a partner id this company no longer carries",
     )
 
@@ -208,7 +236,11 @@ def _merge(
         f"{policy.merge_threshold:.2f}, policy {policy.merge_policy})"
     )
     return Operation(
-        kind="merge", partner_id=partner.partner_id, company_id=primary.id,
-        merged_id=company.id, reason=reason, phase=2, needs_review=needs_review,
+        kind="merge",
+        partner_id=partner.partner_id,
+        company_id=primary.id,
+        merged_id=company.id,
+        reason=reason,
+        phase=2,
+        needs_review=needs_review,
     )
-

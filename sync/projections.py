@@ -22,7 +22,8 @@ def split_projections(
     organisations: Sequence[Organisation], created: Mapping[str, str], crm: str
 ) -> tuple[list[Organisation], list[Organisation]]:
     """Separate companies sidos created (by id) from the records to match."""
-    records, projections = [], []
+    records: list[Organisation] = []
+    projections: list[Organisation] = []
     for organisation in organisations:
         is_created = organisation.ref.source == crm and organisation.ref.id in created
         (projections if is_created else records).append(organisation)

@@ -33,11 +33,16 @@ def recover_unfinished(store: StateStore, crm: CRM, run_id: str) -> int:
 
     ids = sorted(
         {op.company_id for op in unfinished if op.company_id}
-        | {str(op.changes.get("merged_id")) for op in unfinished
-           if op.changes.get("merged_id")}
+        | {
+            str(op.changes.get("merged_id"))
+            for op in unfinished
+            if op.changes.get("merged_id")
+        }
     )
     found = crm.fetch_companies(ids) if ids else {}
-    moves = {old: record.ref.id for old, record in found.items() if old != record.ref.id}
+    moves = {
+        old: record.ref.id for old, record in found.items() if old != record.ref.id
+    }
     records = {record.ref.id: record for record in found.values()}
     store.save_records(crm.name, list(records.values()), run_id, full=False)
     if moves:
@@ -45,7 +50,9 @@ def recover_unfinished(store: StateStore, crm: CRM, run_id: str) -> int:
         store.remove_records(crm.name, moves)
     store.ledger.mark_unconfirmed([op.key for op in unfinished])
     log.warning(
-        "sync.unfinished_recovered", operations=len(unfinished), companies=len(found),
+        "sync.unfinished_recovered",
+        operations=len(unfinished),
+        companies=len(found),
         merged=len(moves),
     )
     return len(unfinished)

@@ -44,9 +44,14 @@ def retry_dead_letters(
     """
     writable = [letter for letter in letters if letter.kind in ("create", "update")]
     operations = [
-        {"key": letter.key, "kind": letter.kind, "partner_id": letter.partner_id,
-         "company_id": letter.company_id, "changes": dict(letter.changes),
-         "reason": "retry of a refused write"}
+        {
+            "key": letter.key,
+            "kind": letter.kind,
+            "partner_id": letter.partner_id,
+            "company_id": letter.company_id,
+            "changes": dict(letter.changes),
+            "reason": "retry of a refused write",
+        }
         for letter in writable
     ]
     store.ledger.mark_sent(run_id, operations)
@@ -55,10 +60,16 @@ def retry_dead_letters(
     store.ledger.mark_failed(run_id, outcome.failed)
     store.patch_records(
         crm.name,
-        {outcome.written[w.key]: w.properties for w in map(dead_letter_write, writable)
-         if w.key in outcome.written},
+        {
+            outcome.written[w.key]: w.properties
+            for w in map(dead_letter_write, writable)
+            if w.key in outcome.written
+        },
         run_id,
     )
-    log.info("sync.dead_letters_retried", done=len(outcome.written),
-             failed=len(outcome.failed))
+    log.info(
+        "sync.dead_letters_retried",
+        done=len(outcome.written),
+        failed=len(outcome.failed),
+    )
     return RetryResult(dict(outcome.written), dict(outcome.failed))

@@ -26,6 +26,7 @@ from sync.desired import (
     companies_by_partner,
     default_policies,
 )
+from sync.kam import KamConfig, KamFacts, KamReport, assign_kams, load_kam_config
 from sync.pipeline import (
     PullReport,
     Resolved,
@@ -35,7 +36,6 @@ from sync.pipeline import (
     resolve_partners,
 )
 from sync.plan import Plan, PlanPolicy, build_plan
-from sync.kam import KamConfig, KamFacts, KamReport, assign_kams, load_kam_config
 from sync.recover import recover_unfinished
 from sync.settings import Settings
 from sync.state import StateStore, open_store
@@ -124,8 +124,17 @@ def execute(
     report = RunReport(run_id=run_id, kind=kind)
     structlog.contextvars.bind_contextvars(run_id=run_id, job=kind)
     try:
-        _run(settings, report, crm, sources, store, (ruleset, kam_config),
-             full=full, only_source=only_source, stop=stop)
+        _run(
+            settings,
+            report,
+            crm,
+            sources,
+            store,
+            (ruleset, kam_config),
+            full=full,
+            only_source=only_source,
+            stop=stop,
+        )
     except BaseException as exc:
         stopped = isinstance(exc, KeyboardInterrupt | RunStopped)
         status = "interrupted" if stopped else "failed"
@@ -159,7 +168,9 @@ def _run(
         recover_unfinished(store, crm, report.run_id)
     owners = crm.pull_owners()
     for source in [crm, *sources]:
-        refresh = full or (report.kind == "resync" and only_source in (None, source.name))
+        refresh = full or (
+            report.kind == "resync" and only_source in (None, source.name)
+        )
         report.pulls.append(pull_source(store, source, report.run_id, full=refresh))
 
     organisations, set_aside = map_records(store, settings, owners)
@@ -167,8 +178,9 @@ def _run(
     ruleset, kam_config = rules
     classifications = classify_all(resolution.partners, ruleset)
     report.resolved = Resolved(organisations, resolution, classifications, set_aside)
-    report.kam = assign_kams(kam_facts(report.resolved), kam_config,
-                             owners_by_email(owners))
+    report.kam = assign_kams(
+        kam_facts(report.resolved), kam_config, owners_by_email(owners)
+    )
     states = partner_states(report.resolved, store, settings, report.kam)
     report.plan = build_plan(states, plan_policy(settings))
     log.info("sync.plan_built", **report.plan.counts())
@@ -176,7 +188,11 @@ def _run(
         return
 
     report.applied = apply_plan(
-        report.plan, crm, store, report.run_id, batch_size=settings.sync.batch_size,
+        report.plan,
+        crm,
+        store,
+        report.run_id,
+        batch_size=settings.sync.batch_size,
         stop=stop,
     )
     _save_partners(store, report, states, settings.crm.fields)
@@ -186,7 +202,8 @@ def plan_policy(settings: Settings) -> PlanPolicy:
     """Return the plan's policy: field policies from config over the defaults."""
     policies = {**default_policies(settings.crm.fields), **settings.crm.policies}
     return PlanPolicy(
-        fields=settings.crm.fields, policies=policies,
+        fields=settings.crm.fields,
+        policies=policies,
         merge_policy=settings.sync.merge_policy,
         merge_threshold=settings.sync.merge_threshold,
     )
@@ -242,14 +259,17 @@ def _save_partners(
     primaries = _primary_ids(report, states, fields)
     rows = [
         PartnerRow(
-            partner_id=partner.partner_id, name=partner.golden.name,
+            partner_id=partner.partner_id,
+            name=partner.golden.name,
             business_id=partner.golden.business_id,
             category=resolved.classifications[partner.partner_id].primary,
             rule=resolved.classifications[partner.partner_id].rule,
             secondary=resolved.classifications[partner.partner_id].secondary,
             flags=tuple(sorted(resolved.classifications[partner.partner_id].flags)),
-            units=tuple(sorted(partner.units)), staff=tuple(sorted(partner.staff)),
-            staff_count=len(partner.staff), members=len(partner.members),
+            units=tuple(sorted(partner.units)),
+            staff=tuple(sorted(partner.staff)),
+            staff_count=len(partner.staff),
+            members=len(partner.members),
             company_id=primaries.get(partner.partner_id),
             kam_email=_kam_email(report.kam, partner.partner_id),
             member_refs=tuple(sorted(member.ref for member in partner.members)),
@@ -286,9 +306,11 @@ def kam_facts(resolved: Resolved) -> list[KamFacts]:
         classification = resolved.classifications[partner.partner_id]
         facts.append(
             KamFacts(
-                partner_id=partner.partner_id, name=partner.golden.name,
+                partner_id=partner.partner_id,
+                name=partner.golden.name,
                 business_id=partner.golden.business_id,
-                category=classification.primary, secondary=classification.secondary,
+                category=classification.primary,
+                secondary=classification.secondary,
                 units=tuple(sorted(partner.units)),
                 industry_code=partner.golden.industry_code,
                 flags=classification.flags,
@@ -298,7 +320,7 @@ def kam_facts(resolved: Resolved) -> list[KamFacts]:
 
 
 def owners_by_email(owners: Sequence[Owner]) -> dict[str, str]:
-    """Return active owners' ids by lower-case e-mail; deactivated users are left out."""
+    """Return active owners' ids by lower-case e-mail, leaving deactivated users out."""
     return {owner.email.lower(): owner.id for owner in owners if not owner.archived}
 
 

@@ -20,7 +20,11 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from mappings.errors import ConfigError, ConfigProblem
 from mappings.problems import describe
@@ -135,12 +139,16 @@ class MatchingSettings(Strict):
     match_threshold: float = Field(0.88, ge=0, le=1)
     review_threshold: float = Field(0.70, ge=0, le=1)
     linkage_threshold: float = Field(
-        0.7, ge=0, le=1,
+        0.7,
+        ge=0,
+        le=1,
         description="least average probability between two groups of records for "
         "them to merge; each merge also needs one pair at the match threshold",
     )
     related_threshold: float = Field(
-        0.75, ge=0, le=1,
+        0.75,
+        ge=0,
+        le=1,
         description="name similarity at which records with different business ids "
         "are linked as related entities of one group",
     )
@@ -229,7 +237,8 @@ def load_settings(path: Path) -> Settings:
     data = document.data if document.data is not None else {}
     if not isinstance(data, dict):
         raise ConfigError.single(
-            str(path), "the top level must be a mapping of sections",
+            str(path),
+            "the top level must be a mapping of sections",
             hint="Start with `crm:`, `sources:` and `state:`",
         )
     problems = document.duplicates + _secret_problems(document)
@@ -254,7 +263,9 @@ def _secret_problems(document: YamlDocument) -> list[ConfigProblem]:
             variable = "SIDOS_" + "__".join(part.upper() for part in secret)
             problems.append(
                 ConfigProblem(
-                    document.path, line, column,
+                    document.path,
+                    line,
+                    column,
                     f"{'.'.join(secret)} is a secret and may not be written here",
                     f"Remove it and set the environment variable {variable}",
                 )

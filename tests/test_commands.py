@@ -44,8 +44,20 @@ def config(
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["demo"], ["sandbox"], ["plan"], ["sync"], ["resync"], ["status"], ["retry"],
-     ["mappings"], ["mappings", "check"], ["mappings", "test"], ["mappings", "explain"]],
+    [
+        [],
+        ["demo"],
+        ["sandbox"],
+        ["plan"],
+        ["sync"],
+        ["resync"],
+        ["status"],
+        ["retry"],
+        ["mappings"],
+        ["mappings", "check"],
+        ["mappings", "test"],
+        ["mappings", "explain"],
+    ],
 )
 def test_help_every_command_explains_itself(command: list[str]) -> None:
     """Every command answers --help with its usage."""
@@ -82,8 +94,8 @@ def test_status_partner_shows_units_that_work_with_it(config: Path) -> None:
     runner.invoke(app, ["sync", "--config", str(config)])
 
     result = runner.invoke(
-        app, ["status", "--partner", "Pirkanmaan liitto", "--json", "--config",
-              str(config)]
+        app,
+        ["status", "--partner", "Pirkanmaan liitto", "--json", "--config", str(config)],
     )
 
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,7 +78,7 @@ class CSVExportSource:
                     modified_at=modified,
                 )
 
-    def _header_map(self, present: list[str]) -> dict[str, str]:
+    def _header_map(self, present: Sequence[str]) -> dict[str, str]:
         columns = self.settings.columns or {name: name for name in present}
         missing = sorted(
             f"{canonical} (header {header!r})"
@@ -87,7 +87,9 @@ class CSVExportSource:
         )
         absent_required = [name for name in REQUIRED_COLUMNS if name not in columns]
         if missing or absent_required:
-            what = ", ".join(missing + [f"{n} (not configured)" for n in absent_required])
+            what = ", ".join(
+                missing + [f"{n} (not configured)" for n in absent_required]
+            )
             raise ConfigError.single(
                 f"sources.{self.name}.columns",
                 f"the export {self.path.name} lacks columns: {what}",

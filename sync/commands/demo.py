@@ -1,4 +1,4 @@
-"""``sidos demo``: a full sync against the built-in sandbox CRM and the sample export."""
+"""``sidos demo``: a full sync of the built-in sandbox CRM and the sample export."""
 
 from __future__ import annotations
 
@@ -24,13 +24,19 @@ SAMPLE_EXPORT = Path(connectors.__file__).parent / "samples" / "rdi_projects.csv
 @admin_errors
 def demo(
     config: ConfigOption = None,
-    state: Annotated[Path | None, typer.Option(
-        "--state", help="SQLite file to keep the demo's state in. Default: a "
-        "temporary file, removed afterwards.", show_default=False,
-    )] = None,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="List every operation of the first sync."
-    )] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            help="SQLite file to keep the demo's state in. Default: a "
+            "temporary file, removed afterwards.",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="List every operation of the first sync."),
+    ] = False,
 ) -> None:
     """Run a complete sync against the built-in sandbox CRM and sample project data.
 
@@ -45,8 +51,9 @@ def demo(
     settings = settings_from(config, level="warning")
     with tempfile.TemporaryDirectory(prefix="sidos-demo-") as scratch:
         state_file = state or Path(scratch) / "state.db"
-        with SandboxServer(seed="demo", token=token, rate_limit=(190, 10.0),
-                           search_per_second=5) as sandbox:
+        with SandboxServer(
+            seed="demo", token=token, rate_limit=(190, 10.0), search_per_second=5
+        ) as sandbox:
             settings = _demo_settings(settings, sandbox.url, token, state_file)
             console.print(f"Sandbox CRM at {sandbox.url}, state in {state_file}\n")
             _run_twice(settings, verbose=verbose)
@@ -55,9 +62,7 @@ def demo(
 def _demo_settings(
     settings: Settings, url: str, token: str, state_file: Path
 ) -> Settings:
-    crm = settings.crm.model_copy(
-        update={"base_url": url, "token": SecretStr(token)}
-    )
+    crm = settings.crm.model_copy(update={"base_url": url, "token": SecretStr(token)})
     sources = [
         source.model_copy(update={"path": SAMPLE_EXPORT})
         for source in settings.sources[:1]

@@ -70,8 +70,11 @@ def render_plan(console: Console, plan: Plan, *, limit: int | None = 12) -> None
     if not plan.operations:
         console.print("  plan: no operations; the CRM is up to date")
     else:
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(plan.counts().items())
-                           if k != "merge_proposal")
+        counts = ", ".join(
+            f"{n} {k}"
+            for k, n in sorted(plan.counts().items())
+            if k != "merge_proposal"
+        )
         console.print(f"  plan: {counts}")
         _print_some(console, plan.operations, limit)
     if plan.proposals:
@@ -86,16 +89,20 @@ def _print_some(
     for operation in shown:
         console.print("    " + describe_operation(operation), highlight=False)
     if limit is not None and len(operations) > limit:
-        console.print(f"    … and {len(operations) - limit} more "
-                      "(--verbose lists all, --json gives every value)")
+        console.print(
+            f"    … and {len(operations) - limit} more "
+            "(--verbose lists all, --json gives every value)"
+        )
 
 
 def describe_operation(operation: Operation) -> str:
     """Return one line saying what an operation does and why."""
     if operation.kind == "merge":
         verb = "merge?" if operation.needs_review else "merge"
-        return (f"{verb:7} {operation.partner_id}  {operation.merged_id} into "
-                f"{operation.company_id}: {operation.reason}")
+        return (
+            f"{verb:7} {operation.partner_id}  {operation.merged_id} into "
+            f"{operation.company_id}: {operation.reason}"
+        )
     target = operation.company_id or "new company"
     changes = ", ".join(
         f"{c.field} {c.old or '∅'}→{c.new or '∅'}" for c in operation.changes[:3]
@@ -116,11 +123,14 @@ def render_kams(console: Console, report: RunReport) -> None:
         listed = ", ".join(names.get(pid, pid) for pid in kam.strategic_without_kam)
         console.print(f"    strategic partners without a KAM: {listed}")
     for email, partner_ids in sorted(kam.unknown_kams.items()):
-        console.print(f"    KAM {email} is not an active CRM user "
-                      f"({len(partner_ids)} partners)")
+        console.print(
+            f"    KAM {email} is not an active CRM user ({len(partner_ids)} partners)"
+        )
     for partner_id, rules in sorted(kam.conflicts.items()):
-        console.print(f"    {names.get(partner_id, partner_id)} is claimed by "
-                      f"rules: {'; '.join(rules)} (the first wins)")
+        console.print(
+            f"    {names.get(partner_id, partner_id)} is claimed by "
+            f"rules: {'; '.join(rules)} (the first wins)"
+        )
 
 
 def _partner_names(report: RunReport) -> dict[str, str]:
@@ -146,9 +156,12 @@ def render_duplicates(console: Console, report: RunReport, *, limit: int = 8) ->
     groups.sort(key=lambda partner: (-len(partner.members), partner.golden.name))
     if not groups:
         return
-    console.print(f"[bold]Duplicates resolved[/] ({len(groups)} partners, first "
-                  f"{min(limit, len(groups))}):")
+    console.print(
+        f"[bold]Duplicates resolved[/] ({len(groups)} partners, first "
+        f"{min(limit, len(groups))}):"
+    )
     for partner in groups[:limit]:
         names = sorted({f"{m.name} [{m.ref.source}]" for m in partner.members})
-        console.print(f"  {partner.golden.name} ({partner.partner_id}): "
-                      + "; ".join(names))
+        console.print(
+            f"  {partner.golden.name} ({partner.partner_id}): " + "; ".join(names)
+        )

@@ -24,9 +24,10 @@ from sync.state.ledger import DeadLetter
 @admin_errors
 def retry(
     config: ConfigOption = None,
-    preview: Annotated[bool, typer.Option(
-        "--preview", help="Show what would be sent, and send nothing."
-    )] = False,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Show what would be sent, and send nothing."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Re-attempt the writes the CRM refused (dead letters), after you fixed the cause.
@@ -44,13 +45,16 @@ def retry(
     crm = HubSpotConnector(settings.crm)
     run_id = store.start_run("retry")
     result = retry_dead_letters(store, crm, run_id, letters)
-    store.finish_run(run_id, "succeeded",
-                     {"writes": len(result.done), "failed": len(result.failed)})
+    store.finish_run(
+        run_id, "succeeded", {"writes": len(result.done), "failed": len(result.failed)}
+    )
     if as_json:
         typer.echo(json.dumps({"done": result.done, "failed": result.failed}))
         return
-    console.print(f"Retried {len(letters)}: {len(result.done)} written, "
-                  f"{len(result.failed)} refused again.")
+    console.print(
+        f"Retried {len(letters)}: {len(result.done)} written, "
+        f"{len(result.failed)} refused again."
+    )
     for key, error in result.failed.items():
         console.print(f"  {key}: {error}")
 
@@ -58,9 +62,15 @@ def retry(
 def _show(letters: list[DeadLetter], *, as_json: bool) -> None:
     if as_json:
         payload = [
-            {"key": d.key, "kind": d.kind, "partner_id": d.partner_id,
-             "company_id": d.company_id, "error": d.error, "attempts": d.attempts,
-             "properties": dict(dead_letter_write(d).properties)}
+            {
+                "key": d.key,
+                "kind": d.kind,
+                "partner_id": d.partner_id,
+                "company_id": d.company_id,
+                "error": d.error,
+                "attempts": d.attempts,
+                "properties": dict(dead_letter_write(d).properties),
+            }
             for d in letters
         ]
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -72,6 +82,12 @@ def _show(letters: list[DeadLetter], *, as_json: bool) -> None:
     for column in ("key", "kind", "partner", "company", "attempts", "error"):
         table.add_column(column, overflow="fold")
     for letter in letters:
-        table.add_row(letter.key[:12], letter.kind, letter.partner_id or "",
-                      letter.company_id or "", str(letter.attempts), letter.error)
+        table.add_row(
+            letter.key[:12],
+            letter.kind,
+            letter.partner_id or "",
+            letter.company_id or "",
+            str(letter.attempts),
+            letter.error,
+        )
     console.print(table)

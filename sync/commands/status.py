@@ -27,8 +27,8 @@ def status(
         str | None,
         typer.Option(
             "--partner",
-            help="Show one partner (part of a name, a business id or a "
-            "partner id): its category, members, and the units and staff who work with it.",
+            help="Show one partner (part of a name, a business id or a partner "
+            "id): its category, members, and the units and staff who work with it.",
         ),
     ] = None,
     as_json: JsonOption = False,

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mappings.identifiers import normalise_business_id
 from mappings.model import Organisation
 from sync.model import Link
 from sync.resolve.cluster import BLOCKED
@@ -29,7 +28,7 @@ from sync.resolve.explain import (
     RULE_DECISION,
     RULE_DECISION_CONFLICT,
     RULE_MODEL,
-    describe_fields,
+    Explainer,
 )
 from sync.resolve.matching import SAME, Matching
 from sync.resolve.weights import match_probability
@@ -77,7 +76,7 @@ def _business_id_links(
             "match",
             1.0,
             RULE_BUSINESS_ID,
-            {"business_id": _business_id(records[row])},
+            {"business_id": _business_id(matching, row)},
         )
         for row, anchor in zip(
             rows.tolist(), matching.initial[rows].tolist(), strict=True
@@ -114,25 +113,25 @@ def _model_links(
 ) -> list[Link]:
     comparison = compare_pairs(matching.features, left, right)
     probability = match_probability(matching.weights.score(comparison.levels))
+    explainer = Explainer(matching.weights)
+    ids = matching.features.business_id
+    same_id = (ids[left] >= 0) & (ids[left] == ids[right])
     links = []
-    for index, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
-        if _business_id_equal(matching, a, b):
-            continue
-        evidence = describe_fields(
+    for index in np.flatnonzero(~same_id).tolist():
+        a, b = int(left[index]), int(right[index])
+        evidence = explainer.describe(
             records[a],
             records[b],
-            tuple(comparison.levels[index].tolist()),
-            matching.weights,
+            comparison.levels[index].tolist(),
             name_similarity=float(comparison.name_ratio[index]),
             name_overlap=float(comparison.name_overlap[index]),
         )
-        score = float(probability[index])
         links.append(
             Link(
                 records[a].ref,
                 records[b].ref,
                 decision or "match",
-                round(score, 6),
+                round(float(probability[index]), 6),
                 rule,
                 evidence,
             )
@@ -168,8 +167,8 @@ def _related_links(
                 RULE_BUSINESS_ID_DIFFERS,
                 {
                     "business_ids": [
-                        _business_id(records[a]),
-                        _business_id(records[b]),
+                        _business_id(matching, a),
+                        _business_id(matching, b),
                     ],
                     "name_similarity": round(float(comparison.name_ratio[index]), 3),
                     "name_containment": round(
@@ -216,7 +215,7 @@ def _review_links(
             "review",
             1.0,
             RULE_DECISION_CONFLICT,
-            {"business_ids": [_business_id(records[a]), _business_id(records[b])]},
+            {"business_ids": [_business_id(matching, a), _business_id(matching, b)]},
         )
         for a, b in matching.refused
     ]
@@ -235,8 +234,9 @@ def _business_id_equal(matching: Matching, left: int, right: int) -> bool:
     return bool(ids[left] >= 0 and ids[left] == ids[right])
 
 
-def _business_id(record: Organisation) -> Any:
-    return record.business_id or normalise_business_id(record.business_id_raw)
+def _business_id(matching: Matching, row: int) -> str:
+    digits = f"{int(matching.features.business_id[row]):08d}"
+    return f"{digits[:7]}-{digits[7]}"
 
 
 def _link_key(link: Link) -> tuple[Any, ...]:

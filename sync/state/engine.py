@@ -34,7 +34,8 @@ def create_state_engine(url: str) -> Engine:
             url, pool_pre_ping=True, connect_args=connect_args, future=True
         )
     raise ConfigError.single(
-        "state.url", f"unsupported state store URL scheme in {url.split(':')[0]!r}",
+        "state.url",
+        f"unsupported state store URL scheme in {url.split(':')[0]!r}",
         hint="Use sqlite:///PATH or postgresql://USER@HOST/DB",
     )
 

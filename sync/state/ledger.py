@@ -73,12 +73,19 @@ class Ledger:
         """Log operations as sent, before their batch goes to the CRM."""
         keys = [operation["key"] for operation in operations]
         rows = [
-            {**operation, "run_id": run_id, "status": "sent", "result": None,
-             "updated_at": utcnow()}
+            {
+                **operation,
+                "run_id": run_id,
+                "status": "sent",
+                "result": None,
+                "updated_at": utcnow(),
+            }
             for operation in operations
         ]
         with self.engine.begin() as db:
-            db.execute(delete(schema.operations).where(schema.operations.c.key.in_(keys)))
+            db.execute(
+                delete(schema.operations).where(schema.operations.c.key.in_(keys))
+            )
             if rows:
                 db.execute(insert(schema.operations), rows)
 
@@ -88,8 +95,12 @@ class Ledger:
         with self.engine.begin() as db:
             for key, company_id in results.items():
                 db.execute(
-                    update(table).where(table.c.key == key).values(
-                        status="done", result=company_id, company_id=company_id,
+                    update(table)
+                    .where(table.c.key == key)
+                    .values(
+                        status="done",
+                        result=company_id,
+                        company_id=company_id,
                         updated_at=utcnow(),
                     )
                 )
@@ -105,9 +116,9 @@ class Ledger:
         with self.engine.begin() as db:
             for key, error in failures.items():
                 db.execute(
-                    update(table).where(table.c.key == key).values(
-                        status="failed", result=error, updated_at=utcnow()
-                    )
+                    update(table)
+                    .where(table.c.key == key)
+                    .values(status="failed", result=error, updated_at=utcnow())
                 )
                 self._keep_dead_letter(db, run_id, key, error)
 
@@ -119,8 +130,9 @@ class Ledger:
         """
         table = schema.audit
         query = (
-            select(table.c.company_id, table.c.field, table.c.old_value,
-                   table.c.new_value)
+            select(
+                table.c.company_id, table.c.field, table.c.old_value, table.c.new_value
+            )
             .where(table.c.field.is_not(None), table.c.company_id.is_not(None))
             .order_by(table.c.id)
         )
@@ -149,9 +161,9 @@ class Ledger:
         table = schema.operations
         with self.engine.begin() as db:
             db.execute(
-                update(table).where(table.c.key.in_(list(keys))).values(
-                    status="unconfirmed", updated_at=utcnow()
-                )
+                update(table)
+                .where(table.c.key.in_(list(keys)))
+                .values(status="unconfirmed", updated_at=utcnow())
             )
 
     def unfinished(self) -> list[LoggedOperation]:
@@ -203,8 +215,11 @@ class Ledger:
     def company_id_map(self) -> dict[str, str]:
         """Return old company id → surviving id, following chains of merges."""
         with self.engine.connect() as db:
-            pairs = dict(db.execute(select(schema.company_ids.c.old_id,
-                                           schema.company_ids.c.new_id)).all())
+            pairs = dict(
+                db.execute(
+                    select(schema.company_ids.c.old_id, schema.company_ids.c.new_id)
+                ).all()
+            )
         resolved = {}
         for old_id in pairs:
             current, hops = pairs[old_id], 0
@@ -222,36 +237,52 @@ class Ledger:
         with self.engine.begin() as db:
             db.execute(insert(schema.audit), rows)
 
-    def audit_of_partner(self, partner_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    def audit_of_partner(
+        self, partner_id: str, limit: int = 50
+    ) -> list[dict[str, Any]]:
         """Return the newest audit entries about one partner."""
         table = schema.audit
         query = (
-            select(table).where(table.c.partner_id == partner_id)
-            .order_by(table.c.id.desc()).limit(limit)
+            select(table)
+            .where(table.c.partner_id == partner_id)
+            .order_by(table.c.id.desc())
+            .limit(limit)
         )
         with self.engine.connect() as db:
             return [dict(row) for row in db.execute(query).mappings()]
 
     def _keep_dead_letter(self, db: Any, run_id: str, key: str, error: str) -> None:
         table = schema.dead_letters
-        operation = db.execute(
-            select(schema.operations).where(schema.operations.c.key == key)
-        ).mappings().first()
-        existing = db.execute(select(table).where(table.c.key == key)).mappings().first()
+        operation = (
+            db.execute(select(schema.operations).where(schema.operations.c.key == key))
+            .mappings()
+            .first()
+        )
+        existing = (
+            db.execute(select(table).where(table.c.key == key)).mappings().first()
+        )
         if existing is not None:
             db.execute(
-                update(table).where(table.c.key == key).values(
-                    attempts=existing["attempts"] + 1, error=error, run_id=run_id,
+                update(table)
+                .where(table.c.key == key)
+                .values(
+                    attempts=existing["attempts"] + 1,
+                    error=error,
+                    run_id=run_id,
                     resolved_at=None,
                 )
             )
             return
         db.execute(
             insert(table).values(
-                key=key, run_id=run_id, kind=operation["kind"] if operation else "",
+                key=key,
+                run_id=run_id,
+                kind=operation["kind"] if operation else "",
                 partner_id=operation["partner_id"] if operation else None,
                 company_id=operation["company_id"] if operation else None,
                 changes=operation["changes"] if operation else {},
-                error=error, attempts=1, created_at=utcnow(),
+                error=error,
+                attempts=1,
+                created_at=utcnow(),
             )
         )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, RowMapping, delete, func, insert, select
 
 from mappings.model import SourceRef
 from sync.state import schema
@@ -42,14 +42,20 @@ class PartnerBook:
         """Return each record's partner id from the last run."""
         table = schema.memberships
         with self.engine.connect() as db:
-            rows = db.execute(select(table.c.source, table.c.record_id, table.c.partner_id))
+            rows = db.execute(
+                select(table.c.source, table.c.record_id, table.c.partner_id)
+            )
             return {SourceRef(source, rid): pid for source, rid, pid in rows}
 
     def replace(self, run_id: str, partners: Sequence[PartnerRow]) -> None:
         """Store this run's partners and memberships in place of the last run's."""
         partner_rows = [_partner_row(partner, run_id) for partner in partners]
         member_rows = [
-            {"source": ref.source, "record_id": ref.id, "partner_id": partner.partner_id}
+            {
+                "source": ref.source,
+                "record_id": ref.id,
+                "partner_id": partner.partner_id,
+            }
             for partner in partners
             for ref in partner.member_refs
         ]
@@ -64,9 +70,11 @@ class PartnerBook:
     def all(self) -> list[PartnerRow]:
         """Return every stored partner, by name."""
         with self.engine.connect() as db:
-            rows = db.execute(
-                select(schema.partners).order_by(schema.partners.c.name)
-            ).mappings().all()
+            rows = (
+                db.execute(select(schema.partners).order_by(schema.partners.c.name))
+                .mappings()
+                .all()
+            )
         return [_from_row(row) for row in rows]
 
     def find(self, text: str) -> list[PartnerRow]:
@@ -105,25 +113,37 @@ class PartnerBook:
 
 def _partner_row(partner: PartnerRow, run_id: str) -> dict[str, Any]:
     return {
-        "partner_id": partner.partner_id, "name": partner.name,
-        "business_id": partner.business_id, "category": partner.category,
-        "rule": partner.rule, "secondary": list(partner.secondary),
-        "flags": list(partner.flags), "units": list(partner.units),
-        "staff": list(partner.staff), "staff_count": partner.staff_count, "members": partner.members,
-        "company_id": partner.company_id, "kam_email": partner.kam_email,
+        "partner_id": partner.partner_id,
+        "name": partner.name,
+        "business_id": partner.business_id,
+        "category": partner.category,
+        "rule": partner.rule,
+        "secondary": list(partner.secondary),
+        "flags": list(partner.flags),
+        "units": list(partner.units),
+        "staff": list(partner.staff),
+        "staff_count": partner.staff_count,
+        "members": partner.members,
+        "company_id": partner.company_id,
+        "kam_email": partner.kam_email,
         "run_id": run_id,
     }
 
 
-def _from_row(
-    row: Mapping[str, Any], member_refs: tuple[SourceRef, ...] = ()
-) -> PartnerRow:
+def _from_row(row: RowMapping, member_refs: tuple[SourceRef, ...] = ()) -> PartnerRow:
     return PartnerRow(
-        partner_id=row["partner_id"], name=row["name"],
-        business_id=row["business_id"], category=row["category"], rule=row["rule"],
-        secondary=tuple(row["secondary"]), flags=tuple(row["flags"]),
-        units=tuple(row["units"]), staff=tuple(row["staff"]),
+        partner_id=row["partner_id"],
+        name=row["name"],
+        business_id=row["business_id"],
+        category=row["category"],
+        rule=row["rule"],
+        secondary=tuple(row["secondary"]),
+        flags=tuple(row["flags"]),
+        units=tuple(row["units"]),
+        staff=tuple(row["staff"]),
         staff_count=row["staff_count"],
-        members=row["members"], company_id=row["company_id"],
-        kam_email=row["kam_email"], member_refs=member_refs,
+        members=row["members"],
+        company_id=row["company_id"],
+        kam_email=row["kam_email"],
+        member_refs=member_refs,
     )

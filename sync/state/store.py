@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, RowMapping, delete, func, insert, select, update
 
 from mappings.model import SourceRecord, SourceRef
 from sync.model import Link, ReviewDecision
@@ -89,14 +89,21 @@ class StateStore:
         with self.engine.begin() as db:
             db.execute(
                 insert(schema.runs).values(
-                    run_id=run_id, kind=kind, started_at=utcnow(),
-                    status="running", stats={},
+                    run_id=run_id,
+                    kind=kind,
+                    started_at=utcnow(),
+                    status="running",
+                    stats={},
                 )
             )
         return run_id
 
     def finish_run(
-        self, run_id: str, status: str, stats: Mapping[str, Any], error: str | None = None
+        self,
+        run_id: str,
+        status: str,
+        stats: Mapping[str, Any],
+        error: str | None = None,
     ) -> None:
         """Record how a run ended, with its statistics."""
         with self.engine.begin() as db:
@@ -164,7 +171,9 @@ class StateStore:
         removed = sorted(set(existing) - seen) if full else []
         self._write_snapshot(source, new_rows, changed_rows, removed)
         unchanged = len(seen) - len(new_rows) - len(changed_rows)
-        return SnapshotChanges(len(new_rows), len(changed_rows), unchanged, len(removed))
+        return SnapshotChanges(
+            len(new_rows), len(changed_rows), unchanged, len(removed)
+        )
 
     def remove_records(self, source: str, record_ids: Iterable[str]) -> None:
         """Drop records from the snapshot (merged away or deleted in the source)."""
@@ -209,8 +218,10 @@ class StateStore:
                 _record_row(
                     SourceRecord(
                         SourceRef(source, company_id),
-                        {**stored.get(company_id, {"hs_object_id": company_id}),
-                         **properties},
+                        {
+                            **stored.get(company_id, {"hs_object_id": company_id}),
+                            **properties,
+                        },
                     ),
                     run_id,
                 )
@@ -242,13 +253,15 @@ class StateStore:
         with self.engine.connect() as db:
             return {source: count for source, count in db.execute(query)}
 
-    def replace_set_aside(
-        self, run_id: str, reasons: Mapping[SourceRef, str]
-    ) -> None:
+    def replace_set_aside(self, run_id: str, reasons: Mapping[SourceRef, str]) -> None:
         """Store the records this run could not process, with their reasons."""
         rows = [
-            {"source": ref.source, "record_id": ref.id, "reason": reason,
-             "run_id": run_id}
+            {
+                "source": ref.source,
+                "record_id": ref.id,
+                "reason": reason,
+                "run_id": run_id,
+            }
             for ref, reason in sorted(reasons.items())
         ]
         with self.engine.begin() as db:
@@ -260,7 +273,9 @@ class StateStore:
         """Return the records set aside by the last run, with their reasons."""
         with self.engine.connect() as db:
             rows = db.execute(select(schema.set_aside)).mappings().all()
-        return {SourceRef(row["source"], row["record_id"]): row["reason"] for row in rows}
+        return {
+            SourceRef(row["source"], row["record_id"]): row["reason"] for row in rows
+        }
 
     def _fingerprints(self, source: str) -> dict[str, str]:
         query = select(schema.records.c.record_id, schema.records.c.fingerprint).where(
@@ -312,8 +327,10 @@ class StateStore:
             )
             db.execute(
                 insert(table).values(
-                    left_ref=str(left), right_ref=str(right),
-                    verdict=decision.verdict, decided_by=decision.decided_by,
+                    left_ref=str(left),
+                    right_ref=str(right),
+                    verdict=decision.verdict,
+                    decided_by=decision.decided_by,
                     decided_at=utcnow(),
                 )
             )
@@ -324,8 +341,10 @@ class StateStore:
             rows = db.execute(select(schema.review_decisions)).mappings().all()
         return [
             ReviewDecision(
-                SourceRef.parse(row["left_ref"]), SourceRef.parse(row["right_ref"]),
-                row["verdict"], row["decided_by"],
+                SourceRef.parse(row["left_ref"]),
+                SourceRef.parse(row["right_ref"]),
+                row["verdict"],
+                row["decided_by"],
             )
             for row in rows
         ]
@@ -369,17 +388,23 @@ def _record_row(record: SourceRecord, run_id: str) -> dict[str, Any]:
 def _link_row(link: Link, run_id: str) -> dict[str, Any]:
     left, right = sorted((link.left, link.right))
     return {
-        "left_ref": str(left), "right_ref": str(right), "decision": link.decision,
-        "score": link.score, "rule": link.rule,
+        "left_ref": str(left),
+        "right_ref": str(right),
+        "decision": link.decision,
+        "score": link.score,
+        "rule": link.rule,
         "evidence": json.loads(json.dumps(link.evidence, default=str)),
         "run_id": run_id,
     }
 
 
-def _link(row: Mapping[str, Any]) -> Link:
+def _link(row: RowMapping) -> Link:
     return Link(
-        left=SourceRef.parse(row["left_ref"]), right=SourceRef.parse(row["right_ref"]),
-        decision=row["decision"], score=row["score"], rule=row["rule"],
+        left=SourceRef.parse(row["left_ref"]),
+        right=SourceRef.parse(row["right_ref"]),
+        decision=row["decision"],
+        score=row["score"],
+        rule=row["rule"],
         evidence=dict(row["evidence"]),
     )
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sync.commands import mappings as command
 from sync.commands.mappings import app
 from tests.mappings.conftest import DEFAULT_CASES, DEFAULT_OVERRIDES, DEFAULT_RULES
 
@@ -224,8 +223,13 @@ def test_explain_crm_id_reads_the_company_from_the_crm(
 
         result = runner.invoke(
             app,
-            ["explain", "--config", str(config_dir / "sidos.yaml"),
-             "--crm-id", str(company.id)],
+            [
+                "explain",
+                "--config",
+                str(config_dir / "sidos.yaml"),
+                "--crm-id",
+                str(company.id),
+            ],
         )
 
     assert result.exit_code == 0, result.output

@@ -25,10 +25,14 @@ def _record(record_id: str, name: str) -> SourceRecord:
 def test_save_records_counts_new_changed_and_unchanged(store: StateStore) -> None:
     """A second pull tells new, changed and unchanged records apart."""
     run = store.start_run("sync")
-    store.save_records("hubspot", [_record("1", "A"), _record("2", "B")], run, full=True)
+    store.save_records(
+        "hubspot", [_record("1", "A"), _record("2", "B")], run, full=True
+    )
 
     changes = store.save_records(
-        "hubspot", [_record("1", "A"), _record("2", "B2"), _record("3", "C")], run,
+        "hubspot",
+        [_record("1", "A"), _record("2", "B2"), _record("3", "C")],
+        run,
         full=False,
     )
 
@@ -39,7 +43,9 @@ def test_save_records_counts_new_changed_and_unchanged(store: StateStore) -> Non
 def test_save_records_full_pull_removes_records_not_seen(store: StateStore) -> None:
     """A full pull drops what the source no longer holds; an incremental one not."""
     run = store.start_run("sync")
-    store.save_records("hubspot", [_record("1", "A"), _record("2", "B")], run, full=True)
+    store.save_records(
+        "hubspot", [_record("1", "A"), _record("2", "B")], run, full=True
+    )
 
     store.save_records("hubspot", [_record("1", "A")], run, full=False)
     kept = len(list(store.records("hubspot")))
@@ -55,8 +61,9 @@ def test_patch_records_folds_writes_into_the_snapshot(store: StateStore) -> None
     run = store.start_run("sync")
     store.save_records("hubspot", [_record("1", "A")], run, full=True)
 
-    store.patch_records("hubspot", {"1": {"sidos_category": "funder"},
-                                    "9": {"name": "New"}}, run)
+    store.patch_records(
+        "hubspot", {"1": {"sidos_category": "funder"}, "9": {"name": "New"}}, run
+    )
 
     fields = {r.ref.id: dict(r.fields) for r in store.records("hubspot")}
     assert fields["1"] == {"name": "A", "sidos_category": "funder"}
@@ -88,8 +95,14 @@ def test_run_finish_records_status_and_stats(store: StateStore) -> None:
 def test_ledger_failed_operation_becomes_a_dead_letter(store: StateStore) -> None:
     """A refused write is kept with its error until a later success resolves it."""
     run = store.start_run("sync")
-    operation = {"key": "k1", "kind": "update", "partner_id": "p-1",
-                 "company_id": "5", "changes": {}, "reason": "test"}
+    operation = {
+        "key": "k1",
+        "kind": "update",
+        "partner_id": "p-1",
+        "company_id": "5",
+        "changes": {},
+        "reason": "test",
+    }
     store.ledger.mark_sent(run, [operation])
 
     store.ledger.mark_failed(run, {"k1": "VALIDATION_ERROR: bad value"})
@@ -97,7 +110,9 @@ def test_ledger_failed_operation_becomes_a_dead_letter(store: StateStore) -> Non
     store.ledger.mark_sent(run, [operation])
     store.ledger.mark_done({"k1": "5"})
 
-    assert [(d.key, d.error) for d in letters] == [("k1", "VALIDATION_ERROR: bad value")]
+    assert [(d.key, d.error) for d in letters] == [
+        ("k1", "VALIDATION_ERROR: bad value")
+    ]
     assert store.ledger.dead_letter_count() == 0
 
 
@@ -106,8 +121,14 @@ def test_ledger_unfinished_lists_operations_sent_but_not_confirmed(
 ) -> None:
     """An operation left as sent by a crash is found by the next run."""
     run = store.start_run("sync")
-    operation = {"key": "k2", "kind": "create", "partner_id": "p-2",
-                 "company_id": None, "changes": {}, "reason": "test"}
+    operation = {
+        "key": "k2",
+        "kind": "create",
+        "partner_id": "p-2",
+        "company_id": None,
+        "changes": {},
+        "reason": "test",
+    }
 
     store.ledger.mark_sent(run, [operation])
 
@@ -129,8 +150,13 @@ def test_pending_reviews_exclude_decided_pairs(store: StateStore) -> None:
     left, right = SourceRef("hubspot", "1"), SourceRef("rdi", "x")
     other = SourceRef("hubspot", "2")
     run = store.start_run("sync")
-    store.save_links(run, [Link(left, right, "review", 0.8, "name"),
-                           Link(other, right, "review", 0.75, "name")])
+    store.save_links(
+        run,
+        [
+            Link(left, right, "review", 0.8, "name"),
+            Link(other, right, "review", 0.75, "name"),
+        ],
+    )
 
     store.record_decision(ReviewDecision(right, left, "different", "admin"))
 
@@ -144,9 +170,14 @@ def test_partners_replace_and_find_by_name_part(store: StateStore) -> None:
     """Stored partners are found by part of their name, with their members."""
     run = store.start_run("sync")
     row = PartnerRow(
-        partner_id="p-1", name="Tampereen kaupunki", business_id="0211675-2",
-        category="customer", rule="public administration", units=("Tekniikka",),
-        members=2, member_refs=(SourceRef("hubspot", "1"), SourceRef("rdi", "a")),
+        partner_id="p-1",
+        name="Tampereen kaupunki",
+        business_id="0211675-2",
+        category="customer",
+        rule="public administration",
+        units=("Tekniikka",),
+        members=2,
+        member_refs=(SourceRef("hubspot", "1"), SourceRef("rdi", "a")),
     )
 
     store.partners.replace(run, [row])

@@ -14,9 +14,14 @@ OWNERS = {"kam.tki@example.fi": "501", "kam.sote@example.fi": "502"}
 
 def _facts(partner_id: str = "p-1", **changes: object) -> KamFacts:
     values: dict[str, object] = {
-        "partner_id": partner_id, "name": "Pirkanmaan liitto",
-        "business_id": "0213200-7", "category": "funder", "secondary": (),
-        "units": ("TKI-palvelut",), "industry_code": "84110", "flags": frozenset(),
+        "partner_id": partner_id,
+        "name": "Pirkanmaan liitto",
+        "business_id": "0213200-7",
+        "category": "funder",
+        "secondary": (),
+        "units": ("TKI-palvelut",),
+        "industry_code": "84110",
+        "flags": frozenset(),
     }
     values.update(changes)
     return KamFacts(**values)  # type: ignore[arg-type]
@@ -28,11 +33,22 @@ def _config(data: dict[str, object]) -> KamConfig:
 
 def test_assign_kams_first_matching_rule_names_the_kam() -> None:
     """The first rule that matches decides, and the e-mail resolves to an owner id."""
-    config = _config({"rules": [
-        {"name": "funders", "kam": "kam.tki@example.fi", "when": {"category": ["funder"]}},
-        {"name": "public", "kam": "kam.tki@example.fi",
-         "when": {"industry_prefix": ["84"]}},
-    ]})
+    config = _config(
+        {
+            "rules": [
+                {
+                    "name": "funders",
+                    "kam": "kam.tki@example.fi",
+                    "when": {"category": ["funder"]},
+                },
+                {
+                    "name": "public",
+                    "kam": "kam.tki@example.fi",
+                    "when": {"industry_prefix": ["84"]},
+                },
+            ]
+        }
+    )
 
     report = assign_kams([_facts()], config, OWNERS)
 
@@ -43,11 +59,22 @@ def test_assign_kams_first_matching_rule_names_the_kam() -> None:
 
 def test_assign_kams_two_rules_naming_different_kams_are_reported() -> None:
     """A partner two rules claim for different KAMs is listed as a conflict."""
-    config = _config({"rules": [
-        {"name": "funders", "kam": "kam.tki@example.fi", "when": {"category": ["funder"]}},
-        {"name": "health", "kam": "kam.sote@example.fi",
-         "when": {"unit": ["TKI-palvelut"]}},
-    ]})
+    config = _config(
+        {
+            "rules": [
+                {
+                    "name": "funders",
+                    "kam": "kam.tki@example.fi",
+                    "when": {"category": ["funder"]},
+                },
+                {
+                    "name": "health",
+                    "kam": "kam.sote@example.fi",
+                    "when": {"unit": ["TKI-palvelut"]},
+                },
+            ]
+        }
+    )
 
     report = assign_kams([_facts()], config, OWNERS)
 
@@ -57,10 +84,14 @@ def test_assign_kams_two_rules_naming_different_kams_are_reported() -> None:
 
 def test_assign_kams_explicit_strategic_partner_wins_over_rules() -> None:
     """A partner listed by business id gets the listed KAM, whatever the rules say."""
-    config = _config({
-        "strategic_partners": [{"business_id": "0213200-7", "kam": "kam.sote@example.fi"}],
-        "rules": [{"name": "funders", "kam": "kam.tki@example.fi"}],
-    })
+    config = _config(
+        {
+            "strategic_partners": [
+                {"business_id": "0213200-7", "kam": "kam.sote@example.fi"}
+            ],
+            "rules": [{"name": "funders", "kam": "kam.tki@example.fi"}],
+        }
+    )
 
     report = assign_kams([_facts()], config, OWNERS)
 
@@ -91,8 +122,10 @@ def test_assign_kams_unknown_kam_email_is_reported_without_owner_id() -> None:
 def test_load_kam_config_unknown_category_points_at_the_line(tmp_path: Path) -> None:
     """A typo in a category is refused with the file and line."""
     path = tmp_path / "kam.yaml"
-    path.write_text("rules:\n  - name: x\n    kam: a@b.fi\n    when:\n"
-                    "      category: [fundr]\n", encoding="utf-8")
+    path.write_text(
+        "rules:\n  - name: x\n    kam: a@b.fi\n    when:\n      category: [fundr]\n",
+        encoding="utf-8",
+    )
 
     with pytest.raises(ConfigError, match=r"kam\.yaml:5:\d+: .*unknown categories"):
         load_kam_config(path)

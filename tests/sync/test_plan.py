@@ -11,20 +11,30 @@ FIELDS = {"name": "name", "business_id": "y_tunnus", "domain": "domain"}
 
 def _partner(*companies: CRMCompany, confidence: float = 1.0) -> PartnerState:
     golden = Organisation(
-        ref=SourceRef("sidos", "p-1"), name="Tampereen Sähkölaitos Oy",
-        business_id="0211034-2", domain="sahkolaitos.fi",
+        ref=SourceRef("sidos", "p-1"),
+        name="Tampereen Sähkölaitos Oy",
+        business_id="0211034-2",
+        domain="sahkolaitos.fi",
     )
     return PartnerState(
-        partner_id="p-1", golden=golden, category="customer", secondary=("funder",),
-        strategic=False, units=("Tekniikka",), staff_count=2, companies=companies,
+        partner_id="p-1",
+        golden=golden,
+        category="customer",
+        secondary=("funder",),
+        strategic=False,
+        units=("Tekniikka",),
+        staff_count=2,
+        companies=companies,
         confidence=confidence,
     )
 
 
 def _policy(**changes: object) -> PlanPolicy:
     values: dict[str, object] = {
-        "fields": FIELDS, "policies": default_policies(FIELDS),
-        "merge_policy": "review", "merge_threshold": 0.95,
+        "fields": FIELDS,
+        "policies": default_policies(FIELDS),
+        "merge_policy": "review",
+        "merge_threshold": 0.95,
     }
     values.update(changes)
     return PlanPolicy(**values)  # type: ignore[arg-type]
@@ -32,11 +42,16 @@ def _policy(**changes: object) -> PlanPolicy:
 
 def _synced(company_id: str = "101", **extra: str) -> CRMCompany:
     properties = {
-        "name": "Tampereen Sähkölaitos Oy", "y_tunnus": "0211034-2",
-        "domain": "sahkolaitos.fi", "sidos_partner_id": "p-1",
-        "sidos_category": "customer", "sidos_secondary_categories": "funder",
-        "sidos_units": "Tekniikka", "sidos_collaborators": "2",
-        "sidos_duplicate_of": "", "sidos_strategic": "false",
+        "name": "Tampereen Sähkölaitos Oy",
+        "y_tunnus": "0211034-2",
+        "domain": "sahkolaitos.fi",
+        "sidos_partner_id": "p-1",
+        "sidos_category": "customer",
+        "sidos_secondary_categories": "funder",
+        "sidos_units": "Tekniikka",
+        "sidos_collaborators": "2",
+        "sidos_duplicate_of": "",
+        "sidos_strategic": "false",
     }
     return CRMCompany(company_id, {**properties, **extra})
 
