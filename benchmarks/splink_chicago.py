@@ -55,45 +55,12 @@ def run_splink(data: Path) -> dict[str, Any]:
         Row numbers of pairs with their probabilities, the clusters at 0.9, and
         the truth.
     """
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker, block_on
 
     rows, truth = _prepared_rows(data / CHICAGO_FILE)
     table = pa.Table.from_pylist(rows)
-    address = cl.CustomComparison(
-        output_column_name="address",
-        comparison_levels=[
-            cll.NullLevel("address_clean"),
-            cll.ExactMatchLevel("address_clean"),
-            cll.And(
-                cll.ExactMatchLevel("house_number"), cll.ExactMatchLevel("street_token")
-            ),
-            cll.JaroWinklerLevel("address_clean", 0.88),
-            cll.ElseLevel(),
-        ],
-    )
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("phone"),
-            block_on("house_number", "street_token"),
-            block_on("name_first_token", "house_number"),
-            block_on("name_clean"),
-            block_on("domain"),
-        ],
-        comparisons=[
-            cl.JaroWinklerAtThresholds("name_clean", [0.95, 0.88, 0.75]).configure(
-                term_frequency_adjustments=True
-            ),
-            address,
-            cl.ExactMatch("phone"),
-            cl.ExactMatch("zip"),
-            cl.ExactMatch("domain"),
-        ],
-    )
-    linker = Linker(DuckDBAPI().register(table), settings, log_level=logging.WARNING)
+    linker = Linker(DuckDBAPI().register(table), _settings(), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_clean", "phone"), block_on("name_clean", "address_clean")],
         recall=0.7,
@@ -116,8 +83,46 @@ def run_splink(data: Path) -> dict[str, Any]:
     }
 
 
+def _settings() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.NullLevel("address_clean"),
+            cll.ExactMatchLevel("address_clean"),
+            cll.And(
+                cll.ExactMatchLevel("house_number"), cll.ExactMatchLevel("street_token")
+            ),
+            cll.JaroWinklerLevel("address_clean", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("phone"),
+            block_on("house_number", "street_token"),
+            block_on("name_first_token", "house_number"),
+            block_on("name_clean"),
+            block_on("domain"),
+        ],
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name_clean", [0.95, 0.88, 0.75]).configure(
+                term_frequency_adjustments=True
+            ),
+            address,
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("zip"),
+            cl.ExactMatch("domain"),
+        ],
+    )
+
+
 def _prepared_rows(path: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
-    from cleanco import basename  # type: ignore[import-untyped]
+    from cleanco import basename
 
     rows, truth = [], []
     with path.open(encoding="utf-8") as handle:

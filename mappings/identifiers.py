@@ -104,6 +104,9 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
 _HOST = re.compile(r"^[\w\-]+(\.[\w\-]+)+$")
 _PHONE = re.compile(r"\+?\d[\d\s().\-/]{3,}\d")
 _PLAIN_ID = re.compile(r"(?:FI)?(\d{7})-?(\d)\Z")
+_NON_DIGIT = re.compile(r"\D")
+_PATH = re.compile(r"[/?#\s]")
+_WWW = re.compile(r"^www\d*\.")
 _NON_ID = re.compile(r"[^0-9A-Za-z\-]")
 _ID_IN_TEXT = re.compile(r"(?i)(?<![0-9a-z])(?:fi\s*)?\d[\d\s]{5,7}(?:-\s*\d)?(?!\d)")
 
@@ -216,7 +219,7 @@ def normalise_phone(text: str | None) -> str | None:
     match = _PHONE.search(text or "")
     if match is None:
         return None
-    digits = re.sub(r"\D", "", match.group())
+    digits = _NON_DIGIT.sub("", match.group())
     if digits.startswith("00"):
         digits = digits[2:]
     if digits.startswith("358") and len(digits) >= 9:
@@ -233,7 +236,7 @@ def normalise_postcode(text: str | None) -> str | None:
     Returns:
         The first five digits, or None when fewer than three digits are found.
     """
-    digits = re.sub(r"\D", "", text or "")
+    digits = _NON_DIGIT.sub("", text or "")
     return digits[:5] if len(digits) >= 3 else None
 
 
@@ -241,9 +244,9 @@ def _host_of(text: str) -> str | None:
     if "@" in text:
         text = text.rpartition("@")[2]
     text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    text = _PATH.split(text, maxsplit=1)[0]
     text = text.rpartition("@")[2].partition(":")[0].strip(".")
-    text = re.sub(r"^www\d*\.", "", text)
+    text = _WWW.sub("", text)
     return text if _HOST.match(text) else None
 
 

@@ -166,7 +166,7 @@ def normalise_name(name: str) -> NormalisedName:
     tokens, forms, trailing_place = _strip_forms(tokens)
     if tokens and tokens[0] in _LEADING_ARTICLES and len(tokens) > 1:
         tokens = tokens[1:]
-    codes = tuple(dict.fromkeys(LEGAL_FORMS[tuple(form.split())] for form in forms))
+    codes = _codes(forms) if forms else ()
 
     return NormalisedName(
         text=" ".join(tokens),
@@ -175,6 +175,10 @@ def normalise_name(name: str) -> NormalisedName:
         codes=codes,
         place=place or trailing_place,
     )
+
+
+def _codes(forms: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(LEGAL_FORMS[tuple(form.split())] for form in forms))
 
 
 def is_form_conflict(left: NormalisedName, right: NormalisedName) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from connectors.base import CRM, CompanyWrite
-from connectors.errors import APIError
+from connectors.errors import APIError, RetriableAPIError
 from mappings.errors import SidosError
 from sync.plan import Operation, Plan
 from sync.state import StateStore
@@ -67,10 +67,10 @@ def apply_plan(
     """
     result = ApplyResult()
     for batch in _batches(plan.writes, batch_size):
-        _check_stop(stop)
+        check_stop(stop)
         _apply_batch(batch, crm, store, run_id, result)
     for operation in plan.merges:
-        _check_stop(stop)
+        check_stop(stop)
         _apply_merge(operation, crm, store, run_id, result)
     log.info(
         "sync.plan_applied",
@@ -115,6 +115,14 @@ def _apply_merge(
     store.ledger.mark_sent(run_id, [_log_row(operation)])
     try:
         survivor = crm.merge_companies(operation.company_id, operation.merged_id)
+    except RetriableAPIError as exc:
+        # The merge may have run before its answer was lost. It stays logged as sent,
+        # so the next run reads both companies back and sees (``recover.py``).
+        result.failed[operation.key] = f"outcome unknown, checked next run: {exc}"
+        log.warning(
+            "sync.merge_unconfirmed", key=operation.key, error=type(exc).__name__
+        )
+        return
     except APIError as exc:
         store.ledger.mark_failed(run_id, {operation.key: str(exc)})
         result.failed[operation.key] = str(exc)
@@ -142,7 +150,12 @@ def _apply_merge(
     result.merged[operation.key] = survivor
 
 
-def _check_stop(stop: threading.Event | None) -> None:
+def check_stop(stop: threading.Event | None) -> None:
+    """Raise ``RunStopped`` when ``stop`` is set; called at step boundaries.
+
+    Raises:
+        RunStopped: ``stop`` is set.
+    """
     if stop is not None and stop.is_set():
         raise RunStopped("the run was asked to stop; applied batches are recorded")
 

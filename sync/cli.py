@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sync.commands import demo, mappings, retry, runs, sandbox, status
+from sync.commands import db, demo, mappings, retry, runs, sandbox, serve, status
 
 app = typer.Typer(
     name="sidos",
@@ -28,6 +28,8 @@ app.command("sync")(runs.sync)
 app.command("resync")(runs.resync)
 app.command("status")(status.status)
 app.command("retry")(retry.retry)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
 app.add_typer(mappings.app, name="mappings")
 
 

@@ -58,6 +58,14 @@ def pull_source(
 
     A full pull lists every record, so stored records it did not see are removed.
     """
+    structlog.contextvars.bind_contextvars(source=source.name)
+    try:
+        return _pull(store, source, run_id, full=full)
+    finally:
+        structlog.contextvars.unbind_contextvars("source")
+
+
+def _pull(store: StateStore, source: Source, run_id: str, *, full: bool) -> PullReport:
     cursor = None if full else store.cursor(source.name)
     records = list(source.pull(cursor))
     complete = source.is_complete()

@@ -96,9 +96,13 @@ class Plan:
 
     @property
     def writes(self) -> list[Operation]:
-        """Return the creates and updates to apply, phase by phase."""
+        """Return the creates and updates to apply, phase by phase, kind by kind.
+
+        Creates and updates go to different endpoints, so keeping each kind
+        together lets a batch of operations travel in one call.
+        """
         ready = [op for op in self.operations if op.kind != "merge"]
-        return sorted(ready, key=lambda op: op.phase)
+        return sorted(ready, key=lambda op: (op.phase, op.kind))
 
     @property
     def merges(self) -> list[Operation]:
@@ -153,17 +157,27 @@ def _plan_partner(partner: PartnerState, policy: PlanPolicy) -> list[Operation]:
     for company in partner.companies:
         if company.id == primary.id:
             continue
-        mark = _update(
-            partner,
-            company,
-            {DUPLICATE_OF: partner.partner_id},
-            policy,
-            "mark a duplicate company of the partner",
-        )
-        operations.extend([mark] if mark else [])
         merge = _merge(partner, primary, company, policy)
-        operations.extend([merge] if merge else [])
+        merged_now = merge is not None and not merge.needs_review
+        mark = _mark_duplicate(partner, company, policy, merged_now=merged_now)
+        operations.extend(op for op in (mark, merge) if op is not None)
     return operations
+
+
+def _mark_duplicate(
+    partner: PartnerState,
+    company: CRMCompany,
+    policy: PlanPolicy,
+    *,
+    merged_now: bool,
+) -> Operation | None:
+    # A merge's survivor takes the merged company's values where its own are empty,
+    # so a company merged in this run must not carry the mark into the survivor.
+    if merged_now:
+        desired, reason = "", "clear the duplicate mark of a company merged now"
+    else:
+        desired, reason = partner.partner_id, "mark a duplicate company of the partner"
+    return _update(partner, company, {DUPLICATE_OF: desired}, policy, reason)
 
 
 def _create(partner: PartnerState, policy: PlanPolicy) -> Operation:

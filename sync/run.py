@@ -18,7 +18,7 @@ from connectors.base import CRM, Owner, Source
 from connectors.hubspot import HubSpotConnector
 from connectors.projects import CSVExportSource
 from mappings.classify import RuleSet, load_ruleset
-from sync.apply import ApplyResult, RunStopped, apply_plan
+from sync.apply import ApplyResult, RunStopped, apply_plan, check_stop
 from sync.desired import (
     CRMCompany,
     PartnerState,
@@ -122,7 +122,8 @@ def execute(
     kam_config = load_kam_config(settings.resolve(settings.mappings.kam))
     run_id = store.start_run(kind)
     report = RunReport(run_id=run_id, kind=kind)
-    structlog.contextvars.bind_contextvars(run_id=run_id, job=kind)
+    bound = structlog.contextvars.get_contextvars()
+    structlog.contextvars.bind_contextvars(run_id=run_id, job=bound.get("job", kind))
     try:
         _run(
             settings,
@@ -143,7 +144,9 @@ def execute(
         raise
     finally:
         report.api_calls = _api_calls(crm)
-        structlog.contextvars.unbind_contextvars("run_id", "job")
+        structlog.contextvars.unbind_contextvars("run_id")
+        if "job" not in bound:
+            structlog.contextvars.unbind_contextvars("job")
 
     store.finish_run(run_id, "succeeded", report.stats())
     log.info("sync.run_finished", kind=kind, **_summary(report))
@@ -168,11 +171,13 @@ def _run(
         recover_unfinished(store, crm, report.run_id)
     owners = crm.pull_owners()
     for source in [crm, *sources]:
+        check_stop(stop)
         refresh = full or (
             report.kind == "resync" and only_source in (None, source.name)
         )
         report.pulls.append(pull_source(store, source, report.run_id, full=refresh))
 
+    check_stop(stop)
     organisations, set_aside = map_records(store, settings, owners)
     resolution = resolve_partners(store, settings, organisations)
     ruleset, kam_config = rules
@@ -187,6 +192,7 @@ def _run(
     if not applying:
         return
 
+    check_stop(stop)
     report.applied = apply_plan(
         report.plan,
         crm,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -12,10 +15,17 @@ from sync.commands.common import (
     JsonOption,
     admin_errors,
     console,
+    fail,
     settings_from,
 )
 from sync.commands.render import plan_as_json, render_run
 from sync.run import RunReport, execute
+from sync.service.jobs import RUNS_LOCK
+from sync.service.locks import job_locks
+from sync.settings import Settings
+from sync.state import StateStore, open_store
+
+LOCK_WAIT_SECONDS = 10.0
 
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="List every operation, not the first.")
@@ -61,7 +71,8 @@ def sync(
     refuses is kept as a dead letter (see `sidos status`) and the run goes on.
     """
     settings = settings_from(config)
-    report = execute(settings, kind="sync", full=full)
+    with exclusive_run(settings) as (store, lost):
+        report = execute(settings, kind="sync", full=full, store=store, stop=lost)
     _print(report, as_json=as_json, verbose=verbose)
 
 
@@ -92,8 +103,39 @@ def resync(
             f"unknown source {source!r}; configured: {', '.join(names)}",
             param_hint="--source",
         )
-    report = execute(settings, kind="resync", full=full, only_source=source)
+    with exclusive_run(settings) as (store, lost):
+        report = execute(
+            settings,
+            kind="resync",
+            full=full,
+            only_source=source,
+            store=store,
+            stop=lost,
+        )
     _print(report, as_json=as_json, verbose=verbose)
+
+
+@contextmanager
+def exclusive_run(settings: Settings) -> Iterator[tuple[StateStore, threading.Event]]:
+    """Hold the lock every run takes, so a manual run never overlaps a scheduled one.
+
+    Yields the state store and an event that is set if the lock is lost (on
+    PostgreSQL, when its connection drops); the run then stops after its batch.
+    """
+    store = open_store(settings.state.url)
+    locks = job_locks(store.engine)
+    lost = threading.Event()
+    try:
+        with locks.hold(RUNS_LOCK, lost=lost, wait_seconds=LOCK_WAIT_SECONDS) as held:
+            if not held:
+                fail(
+                    "Another run holds the state store (a scheduled run of `sidos "
+                    "serve`, or another admin's). Try again when it has finished; "
+                    "`sidos status` shows the runs."
+                )
+            yield store, lost
+    finally:
+        locks.close()
 
 
 def _print(report: RunReport, *, as_json: bool, verbose: bool) -> None:

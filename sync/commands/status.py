@@ -16,6 +16,7 @@ from sync.commands.common import (
     console,
     settings_from,
 )
+from sync.service.scheduler import schedule_summary
 from sync.state import StateStore, open_store
 from sync.state.partners import PartnerRow
 
@@ -40,7 +41,7 @@ def status(
         _show_partners(store, partner, as_json=as_json)
         return
 
-    summary = _summary(store)
+    summary = {**_summary(store), "schedule": schedule_summary(settings, store)}
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
         return
@@ -118,10 +119,19 @@ def _print_summary(summary: dict[str, Any]) -> None:
             or "none yet"
         )
     )
+    for job in summary["schedule"]:
+        console.print(f"Schedule: {_describe_job(job)}")
     console.print(
         f"Dead letters: {summary['dead_letters']} (retry with `sidos retry`); "
         f"pending reviews: {summary['pending_reviews']} (see `sidos review list`)"
     )
+
+
+def _describe_job(job: dict[str, Any]) -> str:
+    when = "disabled"
+    if job["enabled"] and job["next_run"] is not None:
+        when = f"next at {job['next_run']:%Y-%m-%d %H:%M %Z}"
+    return f"{job['job']} ({job['kind']}, {job['trigger']}): {when}"
 
 
 def _show_partners(store: StateStore, text: str, *, as_json: bool) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from mappings.model import Organisation
-from mappings.names import normalise_name
 from sync.model import Link
 from sync.resolve.compare import FIELDS, LEVELS, NULL
 from sync.resolve.weights import Weights
@@ -21,6 +20,7 @@ __all__ = [
     "RULE_BUSINESS_ID",
     "RULE_BUSINESS_ID_DIFFERS",
     "RULE_CLUSTER",
+    "RULE_CONFLICT",
     "RULE_DECISION",
     "RULE_DECISION_CONFLICT",
     "RULE_MODEL",
@@ -34,6 +34,7 @@ RULE_DECISION = "review_decision"
 RULE_DECISION_CONFLICT = "decision_conflicts_business_id"
 RULE_MODEL = "fellegi_sunter"
 RULE_CLUSTER = "cluster_disagrees"
+RULE_CONFLICT = "domain_conflicts_name"
 
 _SHOWN: dict[str, str] = {
     "name": "name",
@@ -62,6 +63,7 @@ class Explainer:
         right: Organisation,
         levels: Sequence[int],
         *,
+        forms: tuple[str | None, str | None],
         name_similarity: float,
         name_overlap: float,
     ) -> dict[str, Any]:
@@ -71,24 +73,29 @@ class Explainer:
             left: the first record.
             right: the second record.
             levels: the pair's level per field of ``FIELDS``.
+            forms: the legal forms of the two names, as compared.
             name_similarity: the text similarity of the normalised names.
             name_overlap: the weighted share of name words in common.
 
         Returns:
-            ``prior`` and ``match_weight`` in bits, and ``fields``: per field the
-            values, the level and the weight.
+            ``prior`` and ``match_weight`` in bits, and ``fields``: per field both
+            records hold, the values, the level and the weight.
         """
         fields: dict[str, Any] = {}
         total = self.prior
         for field, level in zip(FIELDS, levels, strict=True):
-            weight = 0.0 if level == NULL else self.tables[field][level]
+            if level == NULL:
+                continue
+            weight = self.tables[field][level]
             total += weight
             fields[field] = {
                 "left": _shown(left, field),
                 "right": _shown(right, field),
-                "level": "missing" if level == NULL else LEVELS[field][level],
+                "level": LEVELS[field][level],
                 "weight": round(weight, 2),
             }
+        if "legal_form" in fields:
+            fields["legal_form"]["left"], fields["legal_form"]["right"] = forms
         fields["name"]["similarity"] = round(name_similarity, 3)
         fields["name"]["overlap"] = round(name_overlap, 3)
         return {
@@ -115,7 +122,6 @@ def format_link(link: Link) -> str:
     parts = [
         f"{field} {info['level']} {info['weight']:+.1f}"
         for field, info in fields.items()
-        if info["level"] != "missing"
     ]
     parts.append(f"prior {link.evidence['prior']:+.1f}")
     return f"{head}: {', '.join(parts)} = {link.evidence['match_weight']:.1f} bits"
@@ -123,5 +129,5 @@ def format_link(link: Link) -> str:
 
 def _shown(organisation: Organisation, field: str) -> Any:
     if field == "legal_form":
-        return organisation.legal_form or normalise_name(organisation.name).legal_form
+        return organisation.legal_form
     return getattr(organisation, _SHOWN[field])

@@ -26,7 +26,7 @@ from mappings.model import Organisation
 from mappings.names import GENERIC_TOKENS, NormalisedName, fold, normalise_name
 from sync.resolve.address import parse_address
 
-__all__ = ["TOP_TOKENS", "Features", "build_features"]
+__all__ = ["TOP_TOKENS", "Features", "build_features", "format_business_id"]
 
 TOP_TOKENS = 6
 REFERENCE_SIZE = 2000
@@ -127,7 +127,11 @@ def _weigh_tokens(
     names: list[NormalisedName],
 ) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray, list[str]]:
     distinct = {name.text: name for name in names}
-    frequency = Counter(token for name in names for token in set(name.tokens))
+    uses = Counter(name.text for name in names)
+    frequency: Counter[str] = Counter()
+    for text, name in distinct.items():
+        for token in set(name.tokens):
+            frequency[token] += uses[text]
     vocabulary = sorted(frequency)
     ids = {token: index for index, token in enumerate(vocabulary)}
     size = max(len(names), REFERENCE_SIZE)
@@ -173,6 +177,21 @@ def _business_ids(organisations: Sequence[Organisation]) -> IntArray:
         if valid:
             values[row] = int(valid.replace("-", ""))
     return values
+
+
+def format_business_id(value: int) -> str | None:
+    """Return a business id column value in ``NNNNNNN-N`` form, None for ``-1``.
+
+    Args:
+        value: the id as stored in ``Features.business_id``.
+
+    Returns:
+        The formatted id, or None.
+    """
+    if value < 0:
+        return None
+    digits = f"{int(value):08d}"
+    return f"{digits[:7]}-{digits[7]}"
 
 
 def _phone_key(phone: str | None) -> str | None:

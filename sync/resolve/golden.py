@@ -45,7 +45,11 @@ def golden_source(partner_id: str) -> SourceRef:
 
 
 def build_golden(
-    partner_id: str, members: Sequence[Organisation], settings: MatchingSettings
+    partner_id: str,
+    members: Sequence[Organisation],
+    settings: MatchingSettings,
+    *,
+    business_ids: Sequence[str | None] | None = None,
 ) -> Organisation:
     """Build a partner's golden record from its members.
 
@@ -53,6 +57,8 @@ def build_golden(
         partner_id: the partner's id.
         members: the partner's records, at least one.
         settings: the matching settings holding the source orders.
+        business_ids: the members' valid business ids, when already known;
+            otherwise they are validated here.
 
     Returns:
         The golden organisation, with ref ``sidos:<partner_id>``.
@@ -62,9 +68,14 @@ def build_golden(
     """
     if not members:
         raise ValueError(f"partner {partner_id} has no members; pass at least one")
+    if business_ids is None:
+        business_ids = [_valid_id(member) for member in members]
     if len(members) == 1:
-        return _single(partner_id, members[0])
-    facts = [_Facts.of(member) for member in members]
+        return _single(partner_id, members[0], business_ids[0])
+    facts = [
+        _Facts.of(member, valid)
+        for member, valid in zip(members, business_ids, strict=True)
+    ]
     ranked = _ranked(facts, settings.source_priority)
     values: dict[str, Any] = {}
     for field in SCALAR_FIELDS:
@@ -95,19 +106,23 @@ class _Facts:
     updated: float
 
     @classmethod
-    def of(cls, member: Organisation) -> _Facts:
+    def of(cls, member: Organisation, business_id: str | None) -> _Facts:
+        """Work out the facts of one member with its valid business id."""
         values = {name: getattr(member, name) for name in SCALAR_FIELDS}
-        values["business_id"] = member.business_id or normalise_business_id(
-            member.business_id_raw
-        )
+        values["business_id"] = business_id
         updated = member.updated_at or _OLDEST
         if updated.tzinfo is None:
             updated = updated.replace(tzinfo=UTC)
         return cls(member, values, updated.timestamp())
 
 
-def _single(partner_id: str, member: Organisation) -> Organisation:
-    business_id = member.business_id or normalise_business_id(member.business_id_raw)
+def _valid_id(member: Organisation) -> str | None:
+    return member.business_id or normalise_business_id(member.business_id_raw)
+
+
+def _single(
+    partner_id: str, member: Organisation, business_id: str | None
+) -> Organisation:
     return dataclasses.replace(
         member,
         ref=golden_source(partner_id),

@@ -5,7 +5,8 @@
 - ``related``: records with different valid business ids whose names say they
   belong to one group ("Valmet Oyj", "Valmet Technologies Oy"); never merged.
 - ``review``: records left in different partners although their probability is at
-  least the review threshold, or a person's ``same`` that a business id overrules.
+  least the review threshold, or although they share a company domain (evidence in
+  conflict with the rest), or a person's ``same`` that a business id overrules.
   One pair per pair of partners, the strongest, and none a person already decided.
 """
 
@@ -25,11 +26,13 @@ from sync.resolve.explain import (
     RULE_BUSINESS_ID,
     RULE_BUSINESS_ID_DIFFERS,
     RULE_CLUSTER,
+    RULE_CONFLICT,
     RULE_DECISION,
     RULE_DECISION_CONFLICT,
     RULE_MODEL,
     Explainer,
 )
+from sync.resolve.features import format_business_id
 from sync.resolve.matching import SAME, Matching
 from sync.resolve.weights import match_probability
 from sync.settings import MatchingSettings
@@ -69,6 +72,8 @@ def _business_id_links(
     matching: Matching, records: Sequence[Organisation]
 ) -> list[Link]:
     rows = np.flatnonzero(matching.initial != np.arange(len(records)))
+    anchors = matching.initial[rows].tolist()
+    ids = matching.features.business_id[rows].tolist()
     return [
         Link(
             records[anchor].ref,
@@ -76,11 +81,9 @@ def _business_id_links(
             "match",
             1.0,
             RULE_BUSINESS_ID,
-            {"business_id": _business_id(matching, row)},
+            {"business_id": format_business_id(value)},
         )
-        for row, anchor in zip(
-            rows.tolist(), matching.initial[rows].tolist(), strict=True
-        )
+        for row, anchor, value in zip(rows.tolist(), anchors, ids, strict=True)
     ]
 
 
@@ -114,6 +117,7 @@ def _model_links(
     comparison = compare_pairs(matching.features, left, right)
     probability = match_probability(matching.weights.score(comparison.levels))
     explainer = Explainer(matching.weights)
+    names = matching.features.names
     ids = matching.features.business_id
     same_id = (ids[left] >= 0) & (ids[left] == ids[right])
     links = []
@@ -123,6 +127,7 @@ def _model_links(
             records[a],
             records[b],
             comparison.levels[index].tolist(),
+            forms=(names[a].legal_form, names[b].legal_form),
             name_similarity=float(comparison.name_ratio[index]),
             name_overlap=float(comparison.name_overlap[index]),
         )
@@ -153,31 +158,32 @@ def _related_links(
         settings.related_threshold
     )
     refused = set(matching.refused)
-    links = []
-    for index in np.flatnonzero(differs & similar).tolist():
-        a, b = int(pairs.left[index]), int(pairs.right[index])
-        if (a, b) in refused:
-            continue
-        links.append(
-            Link(
-                records[a].ref,
-                records[b].ref,
-                "related",
-                0.0,
-                RULE_BUSINESS_ID_DIFFERS,
-                {
-                    "business_ids": [
-                        _business_id(matching, a),
-                        _business_id(matching, b),
-                    ],
-                    "name_similarity": round(float(comparison.name_ratio[index]), 3),
-                    "name_containment": round(
-                        float(comparison.name_containment[index]), 3
-                    ),
-                },
-            )
+    chosen = np.flatnonzero(differs & similar)
+    columns = zip(
+        pairs.left[chosen].tolist(),
+        pairs.right[chosen].tolist(),
+        ids[pairs.left[chosen]].tolist(),
+        ids[pairs.right[chosen]].tolist(),
+        np.round(comparison.name_ratio[chosen], 3).tolist(),
+        np.round(comparison.name_containment[chosen], 3).tolist(),
+        strict=True,
+    )
+    return [
+        Link(
+            records[a].ref,
+            records[b].ref,
+            "related",
+            0.0,
+            RULE_BUSINESS_ID_DIFFERS,
+            {
+                "business_ids": [format_business_id(id_a), format_business_id(id_b)],
+                "name_similarity": ratio,
+                "name_containment": containment,
+            },
         )
-    return links
+        for a, b, id_a, id_b, ratio, containment in columns
+        if (a, b) not in refused
+    ]
 
 
 def _review_links(
@@ -188,26 +194,25 @@ def _review_links(
 ) -> list[Link]:
     left, right, probability = scored
     labels = matching.labels
+    domain = matching.features.domain
     open_pair = (labels[left] != labels[right]) & (probability != BLOCKED)
-    wanted = open_pair & (probability >= settings.review_threshold)
+    same_domain = (domain[left] >= 0) & (domain[left] == domain[right])
+    wanted = open_pair & ((probability >= settings.review_threshold) | same_domain)
     wanted &= ~_decided(matching, left, right)
     order = np.flatnonzero(wanted)
     order = order[np.lexsort((right[order], left[order], -probability[order]))]
     cluster_pair = np.sort(np.stack([labels[left[order]], labels[right[order]]]), 0)
     _, first = np.unique(cluster_pair, axis=1, return_index=True)
     chosen = np.sort(order[first])
-    strong = probability[chosen] >= settings.match_threshold
-    reviews = _model_links(
-        matching, records, left[chosen[~strong]], right[chosen[~strong]], "review"
+    band = np.digitize(
+        probability[chosen], [settings.review_threshold, settings.match_threshold]
     )
-    reviews += _model_links(
-        matching,
-        records,
-        left[chosen[strong]],
-        right[chosen[strong]],
-        "review",
-        RULE_CLUSTER,
-    )
+    reviews = []
+    for level, rule in enumerate((RULE_CONFLICT, RULE_MODEL, RULE_CLUSTER)):
+        rows = chosen[band == level]
+        reviews += _model_links(
+            matching, records, left[rows], right[rows], "review", rule
+        )
     return reviews + [
         Link(
             records[a].ref,
@@ -234,9 +239,8 @@ def _business_id_equal(matching: Matching, left: int, right: int) -> bool:
     return bool(ids[left] >= 0 and ids[left] == ids[right])
 
 
-def _business_id(matching: Matching, row: int) -> str:
-    digits = f"{int(matching.features.business_id[row]):08d}"
-    return f"{digits[:7]}-{digits[7]}"
+def _business_id(matching: Matching, row: int) -> str | None:
+    return format_business_id(int(matching.features.business_id[row]))
 
 
 def _link_key(link: Link) -> tuple[Any, ...]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mappings.identifiers import normalise_business_id
 from mappings.model import Organisation, SourceRef
 from sync.model import Link, Partner, ReviewDecision
+from sync.resolve.features import format_business_id
 from sync.resolve.golden import build_golden
 from sync.resolve.identity import assign_partner_ids, cluster_anchor
 from sync.resolve.links import collect_links
@@ -65,11 +65,12 @@ def resolve(
     _check_unique(records)
     matching = match_records(records, settings=settings, decisions=decisions)
     links, reviews = collect_links(matching, records, settings)
-    members = _members(matching, records)
-    partner_ids = _partner_ids(members, previous or {})
+    groups = _groups(matching)
+    ids = [format_business_id(value) for value in matching.features.business_id]
+    partner_ids = _partner_ids(groups, records, ids, previous or {})
     partners = [
-        Partner(partner_id, group, build_golden(partner_id, group, settings))
-        for partner_id, group in zip(partner_ids, members, strict=True)
+        _partner(partner_id, rows, records, ids, settings)
+        for partner_id, rows in zip(partner_ids, groups, strict=True)
     ]
     partner_of = {m.ref: p.partner_id for p in partners for m in p.members}
     _attach_links(partners, links, partner_of)
@@ -86,36 +87,40 @@ def _check_unique(records: Sequence[Organisation]) -> None:
             )
 
 
-def _members(
-    matching: Matching, records: Sequence[Organisation]
-) -> list[list[Organisation]]:
+def _groups(matching: Matching) -> list[list[int]]:
     order = np.argsort(matching.labels, kind="stable")
     labels = matching.labels[order]
-    bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True])
+    bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True]).tolist()
     rows = order.tolist()
-    return [
-        [records[row] for row in rows[start:end]]
-        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-    ]
+    return [rows[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 def _partner_ids(
-    members: list[list[Organisation]], previous: Mapping[SourceRef, str]
+    groups: list[list[int]],
+    records: Sequence[Organisation],
+    ids: list[str | None],
+    previous: Mapping[SourceRef, str],
 ) -> list[str]:
-    refs = [[record.ref for record in group] for group in members]
+    refs = [[records[row].ref for row in rows] for rows in groups]
     anchors = [
-        cluster_anchor(group_refs, _group_business_id(group))
-        for group_refs, group in zip(refs, members, strict=True)
+        cluster_anchor(group_refs, next((ids[row] for row in rows if ids[row]), None))
+        for group_refs, rows in zip(refs, groups, strict=True)
     ]
     return assign_partner_ids(refs, anchors, previous)
 
 
-def _group_business_id(group: list[Organisation]) -> str | None:
-    for record in group:
-        valid = record.business_id or normalise_business_id(record.business_id_raw)
-        if valid:
-            return valid
-    return None
+def _partner(
+    partner_id: str,
+    rows: list[int],
+    records: Sequence[Organisation],
+    ids: list[str | None],
+    settings: MatchingSettings,
+) -> Partner:
+    members = [records[row] for row in rows]
+    golden = build_golden(
+        partner_id, members, settings, business_ids=[ids[row] for row in rows]
+    )
+    return Partner(partner_id, members, golden)
 
 
 def _attach_links(

@@ -68,13 +68,17 @@ def _handler_for(
 ) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
+        """Answers the three endpoints; every other path is 404."""
+
         server_version = "sidos"
         sys_version = ""
 
         def do_GET(self) -> None:
+            """Answer a GET with status, headers and body."""
             self._answer(include_body=True)
 
         def do_HEAD(self) -> None:
+            """Answer a HEAD with the status and headers a GET would get."""
             self._answer(include_body=False)
 
         def log_message(self, format: str, *args: Any) -> None:

@@ -83,11 +83,13 @@ def load_runner(spec: str) -> Runner:
     module_name, _, name = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except ImportError as exc:
+    except Exception as exc:
+        # Importing runs the module's code, which may fail in any way.
+        missing = exc.name if isinstance(exc, ImportError) else None
         raise ConfigError.single(
             "service.runner",
             f"the runner {spec!r} cannot be imported "
-            f"({type(exc).__name__}: {exc.name or module_name})",
+            f"({type(exc).__name__}: {missing or module_name})",
             hint=f"Install sidos completely, or set service.runner to {DEFAULT_RUNNER}",
         ) from None
     runner = getattr(module, name, None)
@@ -262,7 +264,8 @@ class JobRunner:
         stats = report.stats() if report is not None else None
         api_calls = dict(report.api_calls) if report is not None else {}
         self.metrics.record_run(job_id, outcome, seconds, stats, api_calls)
-        event = log.info if outcome == "succeeded" else log.error
+        levels = {"succeeded": log.info, "interrupted": log.warning}
+        event = levels.get(outcome, log.error)
         event(
             "service.job_finished",
             outcome=outcome,

@@ -197,9 +197,11 @@ class _Watchdog:
         )
 
     def start(self) -> None:
+        """Start checking the connection."""
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop checking, and wait for the check in progress to end."""
         self._done.set()
         self._thread.join()
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from sync.resolve.blocking import generate_candidates, pairs_in_blocks
 from sync.resolve.features import build_features
-from tests.resolve.conftest import make_org
+from tests.resolve.helpers import make_org
 
 
 def test_pairs_in_blocks_big_block_yields_window_pairs_per_record() -> None:

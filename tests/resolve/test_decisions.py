@@ -7,7 +7,7 @@ import pytest
 from mappings.model import SourceRef
 from sync.model import ReviewDecision
 from sync.resolve import Resolution, resolve
-from tests.resolve.conftest import fixed_settings, make_org
+from tests.resolve.helpers import fixed_settings, make_org
 
 
 def partner_sets(resolution: Resolution) -> set[frozenset[str]]:
@@ -168,3 +168,17 @@ def test_resolve_duplicate_ref_is_refused() -> None:
 
     with pytest.raises(ValueError, match="pass each record once"):
         resolve(records, settings=fixed_settings())
+
+
+def test_resolve_shared_domain_with_different_names_goes_to_review() -> None:
+    """A company domain shared by unlike names is a conflict for a person."""
+    records = [
+        make_org("crm:1", "Tampereen Ammattikorkeakoulu Oy", domain="www.tuni.fi"),
+        make_org("rdi:2", "Lielahden Kone", domain="liisa@tuni.fi"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert len(resolution.partners) == 2
+    [review] = resolution.reviews
+    assert review.evidence["fields"]["domain"]["level"] == "exact"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from mappings.model import Organisation
 from sync.resolve import Resolution, resolve
 from sync.settings import MatchingSettings
-from tests.resolve.conftest import fixed_settings, make_org
+from tests.resolve.helpers import fixed_settings, make_org
 
 RECORDS = [
     make_org("crm:1", "Valmet Oyj", business_id="0112038-9"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync.resolve import resolve
 from sync.resolve.explain import format_link
-from tests.resolve.conftest import fixed_settings, make_org
+from tests.resolve.helpers import fixed_settings, make_org
 
 
 def test_resolve_model_link_evidence_sums_to_its_weight() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from mappings.model import Activity, SourceRef
 from sync.resolve.golden import build_golden
-from tests.resolve.conftest import fixed_settings, make_org
+from tests.resolve.helpers import fixed_settings, make_org
 
 OLD = datetime(2024, 1, 1, tzinfo=UTC)
 NEW = datetime(2025, 6, 1, tzinfo=UTC)

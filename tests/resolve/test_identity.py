@@ -5,7 +5,7 @@ from __future__ import annotations
 from mappings.model import SourceRef
 from sync.resolve import resolve
 from sync.resolve.identity import assign_partner_ids, cluster_anchor, derive_partner_id
-from tests.resolve.conftest import fixed_settings, make_org
+from tests.resolve.helpers import fixed_settings, make_org
 
 
 def refs(*texts: str) -> list[SourceRef]:

@@ -68,7 +68,7 @@ class ServeProcess:
             + self.output()[-4000:]
         )
 
-    def url(self, timeout: float = 15.0) -> str:
+    def url(self, timeout: float = 30.0) -> str:
         """Return the endpoints' base URL, once the service has started."""
         return str(self.wait_for_event("service.started", timeout=timeout)["url"])
 

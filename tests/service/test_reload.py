@@ -134,3 +134,19 @@ def test_file_change_is_noticed_by_polling(
         service.shutdown("test over")
 
     assert (action, trigger) == ("reload", "file_changed")
+
+
+def test_runner_that_cannot_be_imported_is_refused(
+    service: Service, config: Path, write_config: WriteConfig, sqlite_url: str
+) -> None:
+    """A runner named in the config must import before the config is used."""
+    write_config(
+        sqlite_url, {"sync": {"every": "1h"}}, path=config, runner="tests.nowhere:run"
+    )
+
+    with capture_logs() as events:
+        applied = service.reload("test")
+
+    assert not applied
+    [refused] = [e for e in events if e["event"] == "service.reload_refused"]
+    assert refused["first"].startswith("service.runner")

@@ -56,7 +56,7 @@ def test_sigterm_mid_run_exits_zero_and_next_start_resumes(
         state_url, {"sync": {"every": "1s"}}, shutdown_seconds=SHUTDOWN_BOUND
     )
     first = serve("first", config, SIDOS_TEST_BATCHES="200")
-    first.wait_for_event("service.job_started", timeout=15)
+    first.wait_for_event("service.job_started", timeout=30)
     time.sleep(0.3)
 
     code, seconds = stop(first)
@@ -69,7 +69,7 @@ def test_sigterm_mid_run_exits_zero_and_next_start_resumes(
 
     second = serve("second", config, SIDOS_TEST_BATCHES="1")
     second.wait_for_event(
-        "service.job_finished", timeout=15, where=lambda e: e["outcome"] == "succeeded"
+        "service.job_finished", timeout=30, where=lambda e: e["outcome"] == "succeeded"
     )
     code, _ = stop(second)
 
@@ -92,17 +92,17 @@ def test_sighup_with_bad_config_is_refused_and_service_goes_on(
     line = 1 + good.splitlines().index("      every: 1s")
 
     process.send(signal.SIGHUP)
-    refused = process.wait_for_event("service.reload_refused", timeout=10)
+    refused = process.wait_for_event("service.reload_refused", timeout=20)
     process.wait_for_event(
         "service.job_finished",
-        timeout=10,
+        timeout=20,
         where=lambda e: e["timestamp"] > refused["timestamp"],
     )
     with urllib.request.urlopen(url + "/readyz", timeout=5) as answer:
         ready = answer.read().decode()
     config.write_text(good.replace("every: 1s", "every: 2s"), encoding="utf-8")
     process.send(signal.SIGHUP)
-    reloaded = process.wait_for_event("service.reloaded", timeout=10)
+    reloaded = process.wait_for_event("service.reloaded", timeout=20)
 
     assert (refused["problems"], refused["first"]) == (1, f"{config}:{line}")
     assert "last good config" in ready
@@ -122,7 +122,7 @@ def test_logs_are_json_with_context_and_hold_no_token_or_email(
         SIDOS_TEST_LEAK="1",
         SIDOS_TEST_BATCHES="2",
     )
-    process.wait_for_event("service.job_finished", timeout=15)
+    process.wait_for_event("service.job_finished", timeout=30)
     assert stop(process)[0] == 0
 
     output = process.output()

@@ -84,6 +84,16 @@ def create_property(store: CompanyStore, request: Request) -> Reply:
     return Reply(201, property_body(definition))
 
 
+def update_property(store: CompanyStore, request: Request) -> Reply:
+    """Answer ``PATCH /crm/v3/properties/companies/{name}``: the changed property."""
+    body = body_object(request)
+
+    with store.lock:
+        definition = store.registry.update(request.params["name"], body, store.tick())
+
+    return Reply(200, property_body(definition))
+
+
 def read_properties(store: CompanyStore, request: Request) -> Reply:
     """Answer ``POST …/properties/companies/batch/read``; misses give a 207."""
     started = wall_clock_ms()

@@ -251,6 +251,39 @@ class PropertyRegistry:
         self.properties[definition.name] = definition
         return definition
 
+    def update(self, name: str, body: Mapping[str, Any], now: int) -> PropertyDef:
+        """Change a property from a ``PropertyUpdate`` body; absent fields stay.
+
+        ``options``, when given, replace the old ones, as at HubSpot.
+
+        Raises:
+            SandboxAPIError: 404 when no property has that name, 400 for a type
+                HubSpot does not know or a change to a HubSpot-defined definition.
+        """
+        definition = self.get(name)
+        kind = body.get("type", definition.type)
+        if kind not in PROPERTY_TYPES:
+            raise validation_error(
+                f"type {kind!r} is not one of {', '.join(sorted(PROPERTY_TYPES))}"
+            )
+        retyped = (kind, body.get("fieldType", definition.field_type)) != (
+            definition.type,
+            definition.field_type,
+        )
+        if retyped and definition.hubspot_defined:
+            raise validation_error(
+                f"Property {name} is defined by HubSpot; its type cannot change"
+            )
+        definition.type = str(kind)
+        definition.field_type = str(body.get("fieldType", definition.field_type))
+        for key, attribute in _UPDATABLE.items():
+            if key in body:
+                setattr(definition, attribute, str(body[key]))
+        if "options" in body:
+            definition.options = _options_from(body.get("options") or [])
+        definition.updated_at = now
+        return definition
+
     def create_group(self, body: Mapping[str, Any]) -> PropertyGroup:
         """Create a property group from ``{name, label, displayOrder}``.
 
@@ -314,6 +347,9 @@ class PropertyRegistry:
             if unknown:
                 return f'{text} was not one of the allowed options for "{name}"'
         return ""
+
+
+_UPDATABLE = {"label": "label", "description": "description", "groupName": "group_name"}
 
 
 def _definition_from(body: Mapping[str, Any]) -> PropertyDef:

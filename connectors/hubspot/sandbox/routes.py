@@ -103,4 +103,11 @@ ROUTES: tuple[Route, ...] = (
         "POST", PROPERTIES, metadata.create_property, "properties.create", is_write=True
     ),
     route("GET", PROPERTIES + NAME, metadata.get_property, "properties.get"),
+    route(
+        "PATCH",
+        PROPERTIES + NAME,
+        metadata.update_property,
+        "properties.update",
+        is_write=True,
+    ),
 )

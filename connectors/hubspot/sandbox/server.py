@@ -206,7 +206,7 @@ class SandboxServer:
             return throttled
         reply = self._dispatch(found, request, body)
         reply.headers.update(rate_headers)
-        if fault is not None and fault.after_write:
+        if fault is not None and _is_late(fault, found.is_write):
             return self._late_fault(fault, reply)
         return reply
 
@@ -257,6 +257,11 @@ class SandboxServer:
             return found.handler(self.store, request)
         except SandboxAPIError as error:
             return _error_reply(error)
+
+
+def _is_late(fault: Fault, is_write: bool) -> bool:
+    # A read's malformed answer is its real reply cut short.
+    return fault.after_write or (fault.kind is FaultKind.MALFORMED and not is_write)
 
 
 class _Truncated(bytes):
