@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from sync.commands import db, demo, mappings, retry, runs, sandbox, serve, status
+from sync.commands import (
+    db,
+    demo,
+    mappings,
+    match,
+    retry,
+    review,
+    runs,
+    sandbox,
+    serve,
+    status,
+)
 
 app = typer.Typer(
     name="sidos",
@@ -29,6 +40,8 @@ app.command("resync")(runs.resync)
 app.command("status")(status.status)
 app.command("retry")(retry.retry)
 app.command("serve")(serve.serve)
+app.command("match")(match.match)
+app.add_typer(review.app, name="review")
 app.add_typer(db.app, name="db")
 app.add_typer(mappings.app, name="mappings")
 

@@ -57,6 +57,12 @@ def config(
         ["mappings", "check"],
         ["mappings", "test"],
         ["mappings", "explain"],
+        ["match"],
+        ["review"],
+        ["review", "list"],
+        ["serve"],
+        ["db"],
+        ["db", "upgrade"],
     ],
 )
 def test_help_every_command_explains_itself(command: list[str]) -> None:
