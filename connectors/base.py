@@ -84,6 +84,12 @@ class CRM(Source, Protocol):
         """Read companies by id; a merged id maps to its surviving company's record."""
         ...
 
+    def fetch_partner_companies(
+        self, partner_ids: Sequence[str]
+    ) -> dict[str, SourceRecord]:
+        """Read the companies holding these partner ids, by partner id."""
+        ...
+
     def write_companies(self, writes: Sequence[CompanyWrite]) -> BatchResult:
         """Create or update companies in batches of the API's maximum size."""
         ...

@@ -128,9 +128,13 @@ def _apply_merge(
         result.failed[operation.key] = str(exc)
         return
 
-    store.ledger.record_company_ids(
-        {operation.company_id: survivor, operation.merged_id: survivor}
-    )
+    # A primary merged earlier in this run answers under that merge's survivor,
+    # which this merge replaces in turn.
+    earlier = store.ledger.company_id_map().get(operation.company_id)
+    moves = {operation.company_id: survivor, operation.merged_id: survivor}
+    if earlier and earlier != survivor:
+        moves[earlier] = survivor
+    store.ledger.record_company_ids(moves)
     store.ledger.mark_done({operation.key: survivor})
     store.ledger.write_audit(
         run_id,
@@ -204,10 +208,14 @@ def _audit(done: Sequence[Operation], written: dict[str, str]) -> list[AuditEntr
 
 
 def _batches(operations: Sequence[Operation], size: int) -> Iterator[list[Operation]]:
-    """Split operations into batches that never mix phases."""
+    """Split operations into batches that never mix phases, nor creates and updates.
+
+    Creates and updates go to different endpoints: a batch of one kind is one call.
+    """
     batch: list[Operation] = []
     for operation in operations:
-        if batch and (len(batch) == size or batch[-1].phase != operation.phase):
+        group = (operation.phase, operation.kind)
+        if batch and (len(batch) == size or (batch[-1].phase, batch[-1].kind) != group):
             yield batch
             batch = []
         batch.append(operation)

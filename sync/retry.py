@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import structlog
 
 from connectors.base import CRM, CompanyWrite
 from sync.state import StateStore
-from sync.state.ledger import DeadLetter
+from sync.state.ledger import AuditEntry, DeadLetter
 
 log = structlog.get_logger()
 
@@ -58,6 +58,7 @@ def retry_dead_letters(
     outcome = crm.write_companies([dead_letter_write(letter) for letter in writable])
     store.ledger.mark_done(outcome.written)
     store.ledger.mark_failed(run_id, outcome.failed)
+    store.ledger.write_audit(run_id, _audit(writable, outcome.written))
     store.patch_records(
         crm.name,
         {
@@ -73,3 +74,24 @@ def retry_dead_letters(
         failed=len(outcome.failed),
     )
     return RetryResult(dict(outcome.written), dict(outcome.failed))
+
+
+def _audit(
+    letters: Sequence[DeadLetter], written: Mapping[str, str]
+) -> list[AuditEntry]:
+    # As in apply: the audit tells the next run which values sidos wrote itself.
+    return [
+        AuditEntry(
+            letter.key,
+            letter.kind,
+            letter.partner_id,
+            written[letter.key],
+            change["field"],
+            change["old"],
+            change["new"],
+            "retry of a refused write",
+        )
+        for letter in letters
+        if letter.key in written
+        for change in letter.changes.get("changes", [])
+    ]

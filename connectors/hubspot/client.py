@@ -19,7 +19,7 @@ from connectors.http import (
 from connectors.hubspot import companies, owners, properties, writes
 from connectors.hubspot.account import account_limiter, require_token, retry_policy
 from connectors.hubspot.models import Company, parse
-from connectors.hubspot.schema import OWN_PROPERTIES
+from connectors.hubspot.schema import OWN_PROPERTIES, PARTNER_ID
 from connectors.hubspot.search import ModifiedSearch, parse_cursor
 from mappings.model import SourceRecord
 from sync.settings import CRMSettings
@@ -180,6 +180,32 @@ class HubSpotConnector:
             remapped=len(remapped),
         )
         return {old: companies.to_record(self.name, c) for old, c in found.items()}
+
+    def fetch_partner_companies(
+        self, partner_ids: Sequence[str]
+    ) -> dict[str, SourceRecord]:
+        """Read companies by the unique partner id sidos gave them.
+
+        Args:
+            partner_ids: partner ids, any number.
+
+        Returns:
+            The record of the company holding each partner id found.
+
+        Raises:
+            FatalAPIError: a read was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        wanted = list(dict.fromkeys(partner_ids))
+        found: dict[str, Company] = {}
+        for start in range(0, len(wanted), companies.BATCH_LIMIT):
+            chunk = wanted[start : start + companies.BATCH_LIMIT]
+            found.update(
+                companies.read_batch_by(
+                    self._api, chunk, PARTNER_ID, self.company_properties
+                )
+            )
+        return {pid: companies.to_record(self.name, c) for pid, c in found.items()}
 
     def write_companies(self, writes_: Sequence[CompanyWrite]) -> BatchResult:
         """Update companies by id and upsert the rest by partner id, 100 per call.

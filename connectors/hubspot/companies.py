@@ -77,6 +77,37 @@ def read_batch(
     return match_read(ids, parse(BatchReply, reply.body, endpoint=path).results)
 
 
+def read_batch_by(
+    api: JSONClient, values: Sequence[str], id_property: str, properties: Sequence[str]
+) -> dict[str, Company]:
+    """Read up to 100 companies by the values of a unique property.
+
+    Args:
+        api: the client of the HubSpot account.
+        values: the values sought, at most 100.
+        id_property: a property created with unique values.
+        properties: the properties to read; ``id_property`` is added.
+
+    Returns:
+        The company holding each value found; values no company holds are absent.
+
+    Raises:
+        FatalAPIError: the read was refused.
+        RetriableAPIError: HubSpot stayed unavailable through every retry.
+    """
+    path = f"{COMPANIES_PATH}/batch/read"
+    body = {
+        "idProperty": id_property,
+        "inputs": [{"id": value} for value in values],
+        "properties": list(dict.fromkeys([*properties, id_property])),
+    }
+    reply = api.post(path, body, kind="batch_read")
+
+    results = parse(BatchReply, reply.body, endpoint=path).results
+    held = {company.properties.get(id_property): company for company in results}
+    return {value: held[value] for value in values if value in held}
+
+
 def match_read(ids: Sequence[str], results: Sequence[Company]) -> dict[str, Company]:
     """Tie each requested id to the company returned for it, merges included.
 

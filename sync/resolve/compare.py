@@ -116,8 +116,8 @@ def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
     ``shared`` the weight of the heaviest shared word and ``edits`` the number of
     single-character edits (a transposition counts once); names equal once their
     spaces are dropped ("van der bilt", "vanderbilt") are very close. Names whose
-    numbers differ
-    ("Ilkantie 9" and "Ilkantie 8") reach no level above "shared word".
+    numbers differ ("Ilkantie 9" and "Ilkantie 8") reach no level above "shared
+    word".
 
     Args:
         similarity: the measures per pair.

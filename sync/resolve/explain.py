@@ -52,10 +52,18 @@ class Explainer:
 
     def __init__(self, weights: Weights) -> None:
         self.prior = weights.prior_weight
-        self.tables = {
-            field: [weights.level_weight(field, level) for level in range(len(names))]
-            for field, names in LEVELS.items()
-        }
+        self.entries = [
+            [
+                (
+                    name,
+                    weights.level_weight(field, level),
+                    round(weights.level_weight(field, level), 2),
+                )
+                for level, name in enumerate(LEVELS[field])
+            ]
+            for field in FIELDS
+        ]
+        self.attributes = [_SHOWN[field] for field in FIELDS]
 
     def describe(
         self,
@@ -83,16 +91,17 @@ class Explainer:
         """
         fields: dict[str, Any] = {}
         total = self.prior
-        for field, level in zip(FIELDS, levels, strict=True):
+        for column, level in enumerate(levels):
             if level == NULL:
                 continue
-            weight = self.tables[field][level]
+            name, weight, shown_weight = self.entries[column][level]
             total += weight
-            fields[field] = {
-                "left": _shown(left, field),
-                "right": _shown(right, field),
-                "level": LEVELS[field][level],
-                "weight": round(weight, 2),
+            attribute = self.attributes[column]
+            fields[FIELDS[column]] = {
+                "left": getattr(left, attribute),
+                "right": getattr(right, attribute),
+                "level": name,
+                "weight": shown_weight,
             }
         if "legal_form" in fields:
             fields["legal_form"]["left"], fields["legal_form"]["right"] = forms
@@ -125,9 +134,3 @@ def format_link(link: Link) -> str:
     ]
     parts.append(f"prior {link.evidence['prior']:+.1f}")
     return f"{head}: {', '.join(parts)} = {link.evidence['match_weight']:.1f} bits"
-
-
-def _shown(organisation: Organisation, field: str) -> Any:
-    if field == "legal_form":
-        return organisation.legal_form
-    return getattr(organisation, _SHOWN[field])

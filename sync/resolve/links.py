@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -119,24 +118,32 @@ def _model_links(
     explainer = Explainer(matching.weights)
     names = matching.features.names
     ids = matching.features.business_id
-    same_id = (ids[left] >= 0) & (ids[left] == ids[right])
+    kept = np.flatnonzero(~((ids[left] >= 0) & (ids[left] == ids[right])))
+    columns = zip(
+        left[kept].tolist(),
+        right[kept].tolist(),
+        comparison.levels[kept].tolist(),
+        np.round(probability[kept], 6).tolist(),
+        comparison.name_ratio[kept].tolist(),
+        comparison.name_overlap[kept].tolist(),
+        strict=True,
+    )
     links = []
-    for index in np.flatnonzero(~same_id).tolist():
-        a, b = int(left[index]), int(right[index])
+    for a, b, levels, score, similarity, overlap in columns:
         evidence = explainer.describe(
             records[a],
             records[b],
-            comparison.levels[index].tolist(),
+            levels,
             forms=(names[a].legal_form, names[b].legal_form),
-            name_similarity=float(comparison.name_ratio[index]),
-            name_overlap=float(comparison.name_overlap[index]),
+            name_similarity=similarity,
+            name_overlap=overlap,
         )
         links.append(
             Link(
                 records[a].ref,
                 records[b].ref,
                 decision or "match",
-                round(float(probability[index]), 6),
+                score,
                 rule,
                 evidence,
             )
@@ -243,5 +250,6 @@ def _business_id(matching: Matching, row: int) -> str | None:
     return format_business_id(int(matching.features.business_id[row]))
 
 
-def _link_key(link: Link) -> tuple[Any, ...]:
-    return (link.left, link.right, link.decision)
+def _link_key(link: Link) -> tuple[str, str, str, str, str]:
+    left, right = link.left, link.right
+    return (left.source, left.id, right.source, right.id, link.decision)

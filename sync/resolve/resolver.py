@@ -61,12 +61,16 @@ def resolve(
     Raises:
         ValueError: when a ref occurs twice, or a decision's verdict is unknown.
     """
-    records = sorted(organisations, key=lambda record: record.ref)
+    records = sorted(organisations, key=_ref_key)
     _check_unique(records)
     matching = match_records(records, settings=settings, decisions=decisions)
     links, reviews = collect_links(matching, records, settings)
     groups = _groups(matching)
-    ids = [format_business_id(value) for value in matching.features.business_id]
+    ids = [
+        format_business_id(value) for value in matching.features.business_id.tolist()
+    ]
+    weights = matching.weights
+    del matching
     partner_ids = _partner_ids(groups, records, ids, previous or {})
     partners = [
         _partner(partner_id, rows, records, ids, settings)
@@ -75,7 +79,11 @@ def resolve(
     partner_of = {m.ref: p.partner_id for p in partners for m in p.members}
     _attach_links(partners, links, partner_of)
 
-    return Resolution(partners, links, reviews, matching.weights, partner_of)
+    return Resolution(partners, links, reviews, weights, partner_of)
+
+
+def _ref_key(record: Organisation) -> tuple[str, str]:
+    return (record.ref.source, record.ref.id)
 
 
 def _check_unique(records: Sequence[Organisation]) -> None:

@@ -182,3 +182,28 @@ def test_resolve_shared_domain_with_different_names_goes_to_review() -> None:
     assert len(resolution.partners) == 2
     [review] = resolution.reviews
     assert review.evidence["fields"]["domain"]["level"] == "exact"
+
+
+def test_resolve_one_typo_in_a_long_name_matches() -> None:
+    """A single mistyped letter does not keep two records apart."""
+    records = [
+        make_org("crm:1", "Kattomestarit Rakennusliike Oy"),
+        make_org("rdi:2", "KATOMESTARIT RAKENNUSLIIKE"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert len(resolution.partners) == 1
+
+
+def test_resolve_housing_companies_with_other_numbers_stay_apart() -> None:
+    """Housing companies at Ilkantie 9 and Ilkantie 8 are different companies."""
+    records = [
+        make_org("crm:1", "As Oy Ilkantie 9"),
+        make_org("rdi:2", "Asunto Oy Ilkantie 8"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert len(resolution.partners) == 2
+    assert resolution.reviews == []

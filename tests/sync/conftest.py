@@ -8,18 +8,28 @@ compare the CRM after one run with the CRM after another.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from pydantic import SecretStr
 
+from connectors.errors import APIError
 from connectors.hubspot.sandbox import SandboxServer
+from connectors.hubspot.sandbox.errors import SandboxAPIError
+from connectors.hubspot.sandbox.routes import ROUTES
+from connectors.hubspot.sandbox.routing import Reply, Route, find_route
+from connectors.hubspot.sandbox.server import _Dropped
 from connectors.hubspot.schema import OWN_PROPERTIES, PARTNER_ID
+from sync.run import execute
 from sync.settings import Settings, load_settings
+from sync.state import open_store
 from tests.connectors.hubspot.sandbox_client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,3 +225,141 @@ class Person:
 def person(sandbox: SandboxServer) -> Person:
     """Return a person who edits the test's sandbox by hand."""
     return Person(sandbox)
+
+
+@dataclass(frozen=True)
+class CRMOutcome:
+    """What the CRM holds after a run, to compare one run with another."""
+
+    state: CRMState
+    names: Counter[str]
+    per_partner: Counter[str]
+
+
+def outcome_of(sandbox: SandboxServer) -> CRMOutcome:
+    """Return what the sandbox holds now."""
+    return CRMOutcome(
+        crm_state(sandbox), companies_per_name(sandbox), companies_per_partner(sandbox)
+    )
+
+
+@pytest.fixture(scope="session")
+def fault_free(tmp_path_factory: pytest.TempPathFactory) -> CRMOutcome:
+    """Return the CRM after one uninterrupted, fault-free sync of the demo account."""
+    server = start_sandbox()
+    try:
+        state_file = tmp_path_factory.mktemp("fault-free") / "state.db"
+        report = execute(sandbox_settings(server.url, state_file), kind="sync")
+        assert report.applied is not None and report.applied.failed == {}
+        return outcome_of(server)
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call the sandbox received, held for a test to decide what happens.
+
+    ``number`` counts the calls intercepted, from 1; ``serve`` serves the call as
+    the sandbox would (applying a write) and returns the reply.
+    """
+
+    number: int
+    endpoint: str
+    is_write: bool
+    serve: Callable[[], Reply]
+
+
+def intercept(
+    sandbox: SandboxServer,
+    action: Callable[[Call], Reply],
+    *,
+    writes_only: bool = True,
+) -> None:
+    """Send the calls the sandbox receives through ``action``.
+
+    ``action`` returns the reply to send, or raises ``_Dropped`` to close the
+    connection without one. Reads pass untouched unless ``writes_only`` is off;
+    the sandbox's own stats endpoint always does.
+    """
+    serve = sandbox.answer
+    numbers = itertools.count(1)
+
+    def answer(method: str, target: str, headers: Any, body: bytes) -> Reply:
+        found = route_of(method, urlsplit(target).path)
+        if found is None or (writes_only and not found.is_write):
+            return serve(method, target, headers, body)
+        call = Call(
+            next(numbers),
+            found.name,
+            found.is_write,
+            lambda: serve(method, target, headers, body),
+        )
+        return action(call)
+
+    sandbox.answer = answer
+
+
+def route_of(method: str, path: str) -> Route | None:
+    """Return the sandbox's route for a call; ``None`` for its stats endpoint."""
+    try:
+        return find_route(ROUTES, method, path)
+    except SandboxAPIError:
+        return None
+
+
+def drop_after_applying(call: Call) -> Reply:
+    """Apply the write, then close the connection: the client never hears back."""
+    call.serve()
+    raise _Dropped
+
+
+def truncate_after_applying(call: Call) -> Reply:
+    """Apply the write, then answer 200 with JSON cut short."""
+    reply = call.serve()
+    return Reply(200, b'{"status":"COMPLETE","results":[{"id":', reply.headers)
+
+
+def dead_letters(settings: Settings) -> int:
+    """Return how many refused writes the state store keeps for a retry."""
+    store = open_store(settings.state.url)
+    try:
+        return store.ledger.dead_letter_count()
+    finally:
+        store.close()
+
+
+def unfinished(settings: Settings) -> int:
+    """Return how many operations were sent but never confirmed."""
+    store = open_store(settings.state.url)
+    try:
+        return len(store.ledger.unfinished())
+    finally:
+        store.close()
+
+
+def sync_until_clean(settings: Settings, *, runs: int = 6) -> list[str]:
+    """Run sync as an admin would, again after each failure; return the outcomes.
+
+    A run is clean when it raised nothing, no write failed and no operation is
+    left unconfirmed.
+    """
+    outcomes: list[str] = []
+    for _ in range(runs):
+        try:
+            report = execute(settings, kind="sync")
+        except APIError as exc:
+            outcomes.append(type(exc).__name__)
+            continue
+        failed = report.applied.failed if report.applied else {}
+        outcomes.append(f"{len(failed)} failed" if failed else "clean")
+        if not failed and not unfinished(settings):
+            return outcomes
+    raise AssertionError(f"no clean sync in {runs} runs: {outcomes}")
+
+
+def assert_same_crm(outcome: CRMOutcome, expected: CRMOutcome) -> None:
+    """Fail unless two CRMs hold the same companies, none twice and none lost."""
+    assert outcome.state == expected.state
+    assert outcome.names == expected.names
+    assert max(outcome.per_partner.values()) == 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from connectors.hubspot.sandbox import SandboxServer
 from connectors.hubspot.schema import PARTNER_ID
 from sync.run import RunReport, execute
 from sync.settings import Settings
 from sync.state import open_store
-from tests.sync.conftest import Person, crm_state, write_calls
+from tests.sync.conftest import Person, calls, crm_state, write_calls
 
 
 def single_company_partner(report: RunReport) -> tuple[str, str]:
@@ -111,3 +113,36 @@ def test_sync_incremental_plans_what_the_edits_call_for(
     stored = {record.ref.id: record for record in store.records("hubspot")}
     assert stored[renamed].fields["name"] == "Uusi Nimi Testaamo Oy"
     assert sandbox.store.get(renamed).properties["name"] == "Uusi Nimi Testaamo Oy"
+
+
+def test_sync_first_run_writes_each_kind_in_the_fewest_batches(
+    sandbox: SandboxServer, settings: Settings
+) -> None:
+    """Creates and updates go out in full batches of 100, one call per batch."""
+    report = execute(settings, kind="sync")
+
+    counts = report.plan.counts()
+    assert calls(sandbox, "companies.batch_upsert") == math.ceil(counts["create"] / 100)
+    assert calls(sandbox, "companies.batch_update") == math.ceil(counts["update"] / 100)
+
+
+def test_sync_every_record_pulled_is_in_a_partner_or_set_aside(
+    sandbox: SandboxServer, settings: Settings
+) -> None:
+    """Nothing is lost: each stored record has a partner or a reason to be apart.
+
+    The second run is the one checked, so that the companies the first one created
+    are stored records too and must be found in their partners.
+    """
+    execute(settings, kind="sync")
+    report = execute(settings, kind="sync")
+
+    assert report.resolved is not None
+    store = open_store(settings.state.url)
+    stored = {record.ref for record in store.records() if not record.archived}
+    members = [m.ref for p in report.resolved.partners for m in p.members]
+    set_aside = store.set_aside()
+    assert len(members) == len(set(members))
+    assert set(members) | set(set_aside) == stored
+    assert not set(members) & set(set_aside)
+    assert all(reason for reason in set_aside.values())
