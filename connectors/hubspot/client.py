@@ -128,26 +128,6 @@ class HubSpotConnector:
         """
         return owners.list_owners(self._api)
 
-    def read_companies(self, ids: Sequence[str]) -> list[SourceRecord]:
-        """Read companies by id; merged ids resolve to the surviving company.
-
-        A requested id that came back under another id is remembered in
-        ``merged_ids`` (old id → surviving id).
-
-        Args:
-            ids: company ids, any number.
-
-        Returns:
-            One record per company found, each once.
-
-        Raises:
-            FatalAPIError: a read was refused.
-            RetriableAPIError: HubSpot stayed unavailable through every retry.
-        """
-        found = self.fetch_companies(ids)
-        unique = {record.ref.id: record for record in found.values()}
-        return list(unique.values())
-
     def fetch_companies(self, ids: Sequence[str]) -> dict[str, SourceRecord]:
         """Read companies by id and say which record answers each id.
 

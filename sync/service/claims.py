@@ -12,7 +12,7 @@ job's lock, which marks it ``abandoned`` and its run ``interrupted``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
@@ -55,7 +55,7 @@ class SlotBook:
         """
         values = {
             "job_id": job_id,
-            "scheduled_at": _utc(scheduled_at),
+            "scheduled_at": scheduled_at,
             "replica": replica,
             "claimed_at": utcnow(),
             "status": "running",
@@ -137,11 +137,11 @@ class SlotBook:
             .group_by(table.c.job_id)
         )
         with self.engine.connect() as db:
-            return {job: _utc(at) for job, at in db.execute(query) if at is not None}
+            return {job: at for job, at in db.execute(query) if at is not None}
 
     def _update(self, job_id: str, scheduled_at: datetime, **values: Any) -> None:
         table = schema.job_runs
-        key = (table.c.job_id == job_id) & (table.c.scheduled_at == _utc(scheduled_at))
+        key = (table.c.job_id == job_id) & (table.c.scheduled_at == scheduled_at)
         with self.engine.begin() as db:
             db.execute(update(table).where(key).values(**values))
 
@@ -163,19 +163,12 @@ def _interrupt_runs(db: Any, run_ids: list[str]) -> None:
     )
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite keeps no offset: a naive value read back is already UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def _slot(row: Any) -> SlotRow:
     return SlotRow(
         job_id=row["job_id"],
-        scheduled_at=_utc(row["scheduled_at"]),
+        scheduled_at=row["scheduled_at"],
         replica=row["replica"],
         status=row["status"],
         run_id=row["run_id"],
-        finished_at=_utc(row["finished_at"]) if row["finished_at"] else None,
+        finished_at=row["finished_at"],
     )

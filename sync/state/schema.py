@@ -6,6 +6,8 @@ objects here are what the code reads and writes through SQLAlchemy Core.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -18,7 +20,41 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
+
+
+class Instant(TypeDecorator[datetime]):
+    """A point in time, read back in UTC with its zone on every backend.
+
+    PostgreSQL keeps the zone of a ``timestamptz``; SQLite keeps none, so a value
+    read from it is marked as the UTC it was written in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        """Store an aware time as UTC; a naive one is taken to be UTC."""
+        return _in_utc(value)
+
+    def process_result_value(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        """Return the stored time, aware and in UTC."""
+        return _in_utc(value)
+
+
+def _in_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
 
 metadata = MetaData()
 
@@ -27,8 +63,8 @@ runs = Table(
     metadata,
     Column("run_id", String(40), primary_key=True),
     Column("kind", String(20), nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("started_at", Instant(), nullable=False),
+    Column("finished_at", Instant()),
     Column("status", String(20), nullable=False),
     Column("stats", JSON, nullable=False, default=dict),
     Column("error", Text),
@@ -39,7 +75,7 @@ cursors = Table(
     metadata,
     Column("source", String(100), primary_key=True),
     Column("cursor", String(100), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 records = Table(
@@ -49,7 +85,7 @@ records = Table(
     Column("record_id", String(200), primary_key=True),
     Column("fields", JSON, nullable=False),
     Column("fingerprint", String(64), nullable=False),
-    Column("modified_at", DateTime(timezone=True)),
+    Column("modified_at", Instant()),
     Column("archived", Boolean, nullable=False, default=False),
     Column("seen_run_id", String(40), nullable=False),
 )
@@ -109,7 +145,7 @@ review_decisions = Table(
     Column("right_ref", String(300), primary_key=True),
     Column("verdict", String(20), nullable=False),
     Column("decided_by", String(200), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", Instant(), nullable=False),
 )
 
 operations = Table(
@@ -124,7 +160,7 @@ operations = Table(
     Column("reason", Text, nullable=False),
     Column("status", String(20), nullable=False, index=True),
     Column("result", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", Instant(), nullable=False),
 )
 
 dead_letters = Table(
@@ -138,8 +174,8 @@ dead_letters = Table(
     Column("changes", JSON, nullable=False),
     Column("error", Text, nullable=False),
     Column("attempts", Integer, nullable=False, default=1),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("created_at", Instant(), nullable=False),
+    Column("resolved_at", Instant()),
 )
 
 company_ids = Table(
@@ -147,7 +183,7 @@ company_ids = Table(
     metadata,
     Column("old_id", String(40), primary_key=True),
     Column("new_id", String(40), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", Instant(), nullable=False),
 )
 
 audit = Table(
@@ -155,7 +191,7 @@ audit = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(40), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Instant(), nullable=False),
     Column("operation_key", String(64), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("partner_id", String(40)),
@@ -171,10 +207,10 @@ job_runs = Table(
     "job_runs",
     metadata,
     Column("job_id", String(64), primary_key=True),
-    Column("scheduled_at", DateTime(timezone=True), primary_key=True),
+    Column("scheduled_at", Instant(), primary_key=True),
     Column("replica", String(200), nullable=False),
-    Column("claimed_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("claimed_at", Instant(), nullable=False),
+    Column("finished_at", Instant()),
     Column("status", String(20), nullable=False, index=True),
     Column("run_id", String(40)),
     Column("error", Text),

@@ -1,21 +1,11 @@
-"""The state store on SQLite: snapshots, partners, reviews, the operation log."""
+"""The state store on both backends: snapshots, partners, reviews, the operation log."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from mappings.model import SourceRecord, SourceRef
 from sync.model import Link, ReviewDecision
-from sync.state import StateStore, open_store
+from sync.state import StateStore
 from sync.state.partners import PartnerRow
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> StateStore:
-    """A fresh store in a temporary SQLite file."""
-    return open_store(f"sqlite:///{tmp_path / 'state.db'}")
 
 
 def _record(record_id: str, name: str) -> SourceRecord:
@@ -56,6 +46,20 @@ def test_save_records_full_pull_removes_records_not_seen(store: StateStore) -> N
     assert [r.ref.id for r in store.records("hubspot")] == ["1"]
 
 
+def test_save_records_in_chunks_and_remove_unseen(store: StateStore) -> None:
+    """More records than one insert batch are stored; a full pull prunes."""
+    run = store.start_run("sync")
+    records = [_record(str(n), f"Oy {n}") for n in range(1200)]
+    store.save_records("hubspot", records, run, full=True)
+
+    changes = store.save_records(
+        "hubspot", [_record("1", "Oy 1 renamed"), *records[2:]], run, full=True
+    )
+
+    assert (changes.changed, changes.removed) == (1, 1)
+    assert len(list(store.records("hubspot"))) == 1199
+
+
 def test_patch_records_folds_writes_into_the_snapshot(store: StateStore) -> None:
     """Written properties update stored records and add created ones."""
     run = store.start_run("sync")
@@ -85,11 +89,11 @@ def test_run_finish_records_status_and_stats(store: StateStore) -> None:
     """A finished run shows its outcome and figures."""
     run = store.start_run("sync")
 
-    store.finish_run(run, "succeeded", {"partners": 3})
+    store.finish_run(run, "succeeded", {"partners": 3, "pulled": {"crm": 2}})
 
     [row] = store.last_runs()
-    assert (row.status, row.stats["partners"]) == ("succeeded", 3)
-    assert row.finished_at is not None
+    assert (row.status, row.stats["pulled"]) == ("succeeded", {"crm": 2})
+    assert row.finished_at is not None and row.finished_at.tzinfo is not None
 
 
 def test_ledger_failed_operation_becomes_a_dead_letter(store: StateStore) -> None:
@@ -153,7 +157,7 @@ def test_pending_reviews_exclude_decided_pairs(store: StateStore) -> None:
     store.save_links(
         run,
         [
-            Link(left, right, "review", 0.8, "name"),
+            Link(left, right, "review", 0.8, "name", {"name": 0.8}),
             Link(other, right, "review", 0.75, "name"),
         ],
     )
@@ -182,6 +186,7 @@ def test_partners_replace_and_find_by_name_part(store: StateStore) -> None:
 
     store.partners.replace(run, [row])
 
-    [found] = store.partners.find("tampereen")
+    [found] = store.partners.find("TAMPEREEN")
     assert found.member_refs == (SourceRef("hubspot", "1"), SourceRef("rdi", "a"))
     assert store.partners.memberships()[SourceRef("rdi", "a")] == "p-1"
+    assert store.partners.category_counts() == {"customer": 1}

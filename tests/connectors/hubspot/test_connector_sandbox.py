@@ -98,10 +98,10 @@ def test_sandbox_update_by_id_and_read_back(sandbox: SandboxServer) -> None:
     result = connector.write_companies(
         [CompanyWrite("u", {"sidos_units": "Tekniikka;Sote"}, company_id=company_id)]
     )
-    records = connector.read_companies([company_id])
+    records = connector.fetch_companies([company_id])
 
     assert result.written == {"u": company_id}
-    assert records[0].fields["sidos_units"] == "Tekniikka;Sote"
+    assert records[company_id].fields["sidos_units"] == "Tekniikka;Sote"
 
 
 def test_sandbox_merge_resolves_old_ids_to_the_new_one(sandbox: SandboxServer) -> None:
