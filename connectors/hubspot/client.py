@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 
@@ -19,12 +20,17 @@ from connectors.http import (
 from connectors.hubspot import companies, owners, properties, writes
 from connectors.hubspot.account import account_limiter, require_token, retry_policy
 from connectors.hubspot.models import Company, parse
+from connectors.hubspot.paging import PAGE_LIMIT
 from connectors.hubspot.schema import OWN_PROPERTIES, PARTNER_ID
-from connectors.hubspot.search import ModifiedSearch, parse_cursor
+from connectors.hubspot.search import SEARCH_LIMIT, ModifiedSearch, parse_cursor
 from mappings.model import SourceRecord
 from sync.settings import CRMSettings
 
 log = structlog.get_logger(__name__)
+
+# Below this many listing calls' worth of search time, an incremental read searches
+# without first asking how many companies the account holds.
+LISTING_PAGES_WORTH_ASKING = 50
 
 
 class HubSpotConnector:
@@ -251,11 +257,36 @@ class HubSpotConnector:
         end = self._now_ms() - int(self.settings.search_horizon_seconds * 1000)
         if end >= start:
             search = ModifiedSearch(self._api, self.company_properties)
+            changed = search.changed(start, end)
+            if self._listing_is_quicker(search, changed):
+                self._complete = True
+                yield from self._pull_all()
+                return
             for company in search.between(start, end):
                 yield companies.to_record(self.name, company)
         yield from self._pull_archived(since_ms=start)
 
         self._cursor = str(max(end, previous))
+
+    def _listing_is_quicker(self, search: ModifiedSearch, changed: int) -> bool:
+        # Searching pays off while the changes are a small share of the account;
+        # after a bulk edit (or sidos's own first sync) listing everything is quicker.
+        search_seconds = (
+            math.ceil(changed / SEARCH_LIMIT) / self.settings.search_per_second
+        )
+        limit = self.settings.rate_limit
+        if search_seconds * limit.requests / limit.seconds < LISTING_PAGES_WORTH_ASKING:
+            return False
+        live = search.everything()
+        list_seconds = math.ceil(live / PAGE_LIMIT) * limit.seconds / limit.requests
+        quicker = list_seconds < search_seconds
+        log.info(
+            "hubspot.incremental_read_planned",
+            changed=changed,
+            live=live,
+            read="listing" if quicker else "search",
+        )
+        return quicker
 
     def _pull_archived(self, *, since_ms: int | None) -> Iterator[SourceRecord]:
         listing = companies.list_companies(

@@ -12,6 +12,12 @@ window is read in three moves:
 Pages are walked by raising the window's start to the last timestamp seen rather
 than by offset, so a record that changes while the window is read cannot shift
 another one out of sight; the rows read twice that way are dropped by id.
+
+``changed`` tells how many companies a window holds before it is read, from the
+window's first page (kept for the read that follows), so that a caller can list the
+account instead when most of it changed: a listing page holds 100 companies and
+runs at the account's rate, a search page 200 at a few per second, and walking by
+timestamp reads a page's last instant twice.
 """
 
 from __future__ import annotations
@@ -42,7 +48,33 @@ class ModifiedSearch:
         self._api = api
         self._properties = list(properties)
         self._seen: set[str] = set()
+        self._opened: tuple[int, int, CompanyPage] | None = None
         self.pages = 0
+
+    def changed(self, start_ms: int, end_ms: int) -> int:
+        """Return how many companies changed in ``[start_ms, end_ms]``.
+
+        The window's first page is kept, so reading the window next costs no call
+        more than reading it without asking.
+
+        Raises:
+            FatalAPIError: the search was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        page = self._range(start_ms, end_ms)
+        self._opened = (start_ms, end_ms, page)
+        return page.total
+
+    def everything(self) -> int:
+        """Return how many live companies the account holds, with one search call.
+
+        Raises:
+            FatalAPIError: the search was refused.
+            RetriableAPIError: HubSpot stayed unavailable through every retry.
+        """
+        body = {"filterGroups": [], "properties": [OBJECT_ID], "limit": 1}
+        reply = self._api.post(SEARCH_PATH, body, kind="search", search=True)
+        return parse(CompanyPage, reply.body, endpoint=SEARCH_PATH).total
 
     def between(self, start_ms: int, end_ms: int) -> Iterator[Company]:
         """Yield the companies whose last change falls in ``[start_ms, end_ms]``.
@@ -101,6 +133,9 @@ class ModifiedSearch:
             page = self._query([*filters, _filter(OBJECT_ID, "GT", last_id)], OBJECT_ID)
 
     def _range(self, low: int, high: int) -> CompanyPage:
+        if self._opened is not None and self._opened[:2] == (low, high):
+            page, self._opened = self._opened[2], None
+            return page
         filters = [_filter(MODIFIED, "GTE", low), _filter(MODIFIED, "LTE", high)]
         return self._query(filters, sort=MODIFIED)
 

@@ -22,15 +22,22 @@ SEARCH = f"{COMPANIES}/search"
 
 
 class SearchSimulator:
-    """Answer searches over (id, modified) rows as HubSpot does, 10,000 cap included."""
+    """Answer searches over (id, modified) rows as HubSpot does, 10,000 cap included.
 
-    def __init__(self, rows: list[tuple[int, int]]) -> None:
+    A search without filters counts the account: ``live`` companies, by default far
+    more than the rows changed, so that searching stays the quicker read.
+    """
+
+    def __init__(self, rows: list[tuple[int, int]], live: int = 1_000_000) -> None:
         self.rows = rows
+        self.live = live
         self.bodies: list[dict[str, Any]] = []
 
     def __call__(self, request: Any) -> tuple[int, dict[str, str], str]:
         body = json.loads(request.body)
         self.bodies.append(body)
+        if not body["filterGroups"]:
+            return 200, {}, json.dumps({"total": self.live, "results": []})
         found = [row for row in self.rows if self._matches(row, body)]
         sort = body["sorts"][0]["propertyName"]
         found.sort(
@@ -64,6 +71,16 @@ class SearchSimulator:
             if operator == "GT" and not value > bound:
                 return False
         return True
+
+
+def live_only(companies: list[dict[str, Any]]) -> Any:
+    """Answer listings with ``companies``, and the recycle bin with none."""
+
+    def reply(request: Any) -> tuple[int, dict[str, str], str]:
+        archived = "archived=true" in request.url
+        return 200, {}, json.dumps(page_json([] if archived else companies))
+
+    return reply
 
 
 def run_incremental(
@@ -120,6 +137,43 @@ def test_incremental_pages_past_one_page_each_company_once() -> None:
     assert len(simulator.bodies) <= 6
 
 
+def test_incremental_lists_the_account_when_most_of_it_changed() -> None:
+    """After a bulk edit of most companies, a listing replaces the searches."""
+    cursor = NOW_MS - 3_600_000
+    rows = [(i, cursor + i) for i in range(1, 3_001)]
+    simulator = SearchSimulator(rows, live=3_200)
+    listed = [company_json(str(i), modified_ms=cursor + i) for i in range(1, 3_201)]
+    connector, _ = make_connector()
+
+    with mock_api() as mocked, capture_logs() as events:
+        mocked.add_callback(responses.POST, SEARCH, callback=simulator)
+        mocked.add_callback(responses.GET, COMPANIES, callback=live_only(listed))
+        ids = [record.ref.id for record in connector.pull(str(cursor))]
+
+    assert len(ids) == len(set(ids)) == 3_200
+    assert connector.is_complete()
+    assert len(simulator.bodies) == 2
+    [planned] = [e for e in events if e["event"] == "hubspot.incremental_read_planned"]
+    assert (planned["changed"], planned["live"], planned["read"]) == (
+        3_000,
+        3_200,
+        "listing",
+    )
+
+
+def test_incremental_searches_when_few_of_many_companies_changed() -> None:
+    """A change of a few thousand among a million companies is searched."""
+    cursor = NOW_MS - 3_600_000
+    rows = [(i, cursor + i) for i in range(1, 3_001)]
+
+    ids, simulator, events, _ = run_incremental(rows, cursor)
+
+    assert len(ids) == 3_000
+    [planned] = [e for e in events if e["event"] == "hubspot.incremental_read_planned"]
+    assert planned["read"] == "search"
+    assert len(simulator.bodies) == 2 + 3_000 // 200
+
+
 def test_incremental_window_over_cap_is_split_and_pinned() -> None:
     """A window over 10,000 matches is halved; a bulk-edited instant is pinned."""
     cursor = NOW_MS - 3_600_000
@@ -139,7 +193,7 @@ def test_incremental_window_over_cap_is_split_and_pinned() -> None:
     pinned_bodies = [
         body
         for body in simulator.bodies
-        if body["sorts"][0]["propertyName"] == "hs_object_id"
+        if body.get("sorts", [{}])[0].get("propertyName") == "hs_object_id"
     ]
     assert len(pinned_bodies) >= 10_500 // 200
 
