@@ -2,7 +2,9 @@
 
 Finnish and Swedish forms first (domain reference §5), then the foreign forms met in
 CRM data. Each code belongs to one kind; names whose forms share no kind are different
-kinds of entity ("Yritys ry" is not "Yritys Oy").
+kinds of entity ("Yritys ry" is not "Yritys Oy"). A municipality's council
+("Nokian kaupunki", "City of Tampere") counts as a form of its own kind, so that the
+city of Nokia is not Nokia Oyj.
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ _FORMS_BY_CODE: dict[str, tuple[str, ...]] = {
     "osk": ("osk", "osuuskunta", "andelslag"),
     "sr": ("sr", "saatio", "stiftelse", "saatio sr", "stiftelse sr"),
     "kuntayhtyma": ("kuntayhtyma", "samkommun"),
+    "kunta": (
+        "kunta",
+        "kaupunki",
+        "kommun",
+        "stad",
+        "city of",
+        "town of",
+        "municipality of",
+    ),
     "as oy": ("as oy", "asoy", "asunto oy", "asunto osakeyhtio", "bostads ab"),
     "koy": ("koy", "kiinteisto oy", "kiinteisto osakeyhtio", "fastighets ab"),
     "mhy": ("mhy",),
@@ -67,6 +78,7 @@ _KIND_BY_CODE: dict[str, str] = {
     "osk": "cooperative",
     "sr": "foundation",
     "kuntayhtyma": "joint municipal authority",
+    "kunta": "municipality",
     "as oy": "housing company",
     "koy": "property company",
     "gmbh": "gmbh",

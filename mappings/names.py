@@ -1,10 +1,17 @@
 """Organisation names reduced to what tells two organisations apart.
 
 ``normalise_name`` folds Unicode and case (ä, ö and å become a, o and a, identically
-for every name), drops a trailing place (", Tampere"), Finnish case endings
-("Kemira Oyj:n") and legal forms wherever they stand ("Oy Karl Fazer Ab",
-"Fiskars Oyj Abp", "Suomen Punainen Risti ry"), and records what it removed. A name
-made only of legal-form words is kept as it is rather than reduced to nothing.
+for every name), drops a trailing place (", Tampere"), a trailing abbreviation in
+brackets ("Pirkanmaan liitto (EAKR)"), Finnish case endings ("Kemira Oyj:n") and
+legal forms wherever they stand ("Oy Karl Fazer Ab", "Fiskars Oyj Abp", "Suomen
+Punainen Risti ry"), writes out a few common abbreviated words ("Int'l"), and records
+what it removed. A municipality's council reduces to the municipality, its genitive
+read back ("Tampereen kaupunki" and "City of Tampere" are both "tampere", form
+``kunta``), so that it compares equal to a project row's bare "Tampere". A name made
+only of legal-form words is kept as it is rather than reduced to nothing.
+
+``strip_qualifiers`` takes off what a writer added after the organisation's own name:
+a unit or place after a comma, a note in brackets, a unit after a slash.
 """
 
 from __future__ import annotations
@@ -24,11 +31,13 @@ from mappings._legal_forms import (
 from mappings._places import list_municipalities
 
 __all__ = [
+    "ABBREVIATIONS",
     "GENERIC_TOKENS",
     "NormalisedName",
     "fold",
     "is_form_conflict",
     "normalise_name",
+    "strip_qualifiers",
 ]
 
 _FOLD_TABLE = str.maketrans(
@@ -56,6 +65,9 @@ _CASE_ENDING = re.compile(r"(?<=\w):[a-z]{1,4}\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _WORD = re.compile(r"[^\W_]+")
 _LEADING_ARTICLES = frozenset({"the"})
+_NOTE = re.compile(r"\s*\([^()]*\)$")
+_ABBREVIATION_NOTE = re.compile(r"\s*\(([^\W\d_]{2,6})\)\s*$")
+_SLASH = re.compile(r"\s+/\s+")
 
 GENERIC_TOKENS: frozenset[str] = frozenset(
     [
@@ -104,6 +116,19 @@ GENERIC_TOKENS: frozenset[str] = frozenset(
     ]
 )
 """Words common in organisation names that say little about which one is meant."""
+
+ABBREVIATIONS: dict[str, str] = {
+    "intl": "international",
+    "natl": "national",
+    "assn": "association",
+    "assoc": "association",
+    "univ": "university",
+    "dept": "department",
+    "ctr": "center",
+    "cntr": "center",
+    "1st": "first",
+}
+"""Abbreviated words, folded and without dots, and the words they stand for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +186,14 @@ def normalise_name(name: str) -> NormalisedName:
     Returns:
         The normalised name with the removed legal forms and place.
     """
-    head, place = _split_place(fold(name))
+    head, place = _split_place(fold(_without_abbreviation_note(name)))
     tokens = _tokenise(head)
     tokens, forms, trailing_place = _strip_forms(tokens)
     if tokens and tokens[0] in _LEADING_ARTICLES and len(tokens) > 1:
         tokens = tokens[1:]
     codes = _codes(forms) if forms else ()
+    if _MUNICIPALITY in codes and len(tokens) == 1:
+        tokens = [_NOMINATIVES.get(tokens[0], tokens[0])]
 
     return NormalisedName(
         text=" ".join(tokens),
@@ -175,6 +202,52 @@ def normalise_name(name: str) -> NormalisedName:
         codes=codes,
         place=place or trailing_place,
     )
+
+
+def strip_qualifiers(name: str) -> str:
+    """Return a name as written without the qualifiers that trail it.
+
+    A qualifier says which unit, place or arrangement a writer meant rather than which
+    organisation: the text after the last comma ("Tampereen kaupunki, Tilakeskus",
+    "Eriol Oy, Tampere") unless it is only a legal form ("Yritys, Oy"), a closing
+    note in brackets ("Pirkanmaan liitto (EAKR)") and the text after a spaced slash
+    ("Aamulehti / Alma Media"). Qualifiers are taken off from the end for as long as
+    some name is left.
+
+    Args:
+        name: the name as a source wrote it.
+
+    Returns:
+        The name without its trailing qualifiers, stripped of surrounding spaces.
+    """
+    head = name.strip()
+    while True:
+        shorter = _without_qualifier(head)
+        if shorter is None:
+            return head
+        head = shorter
+
+
+def _without_qualifier(name: str) -> str | None:
+    candidates = [_NOTE.sub("", name)] if name.endswith(")") else []
+    head, comma, tail = name.rpartition(",")
+    if comma and tuple(_tokenise(fold(tail))) not in LEGAL_FORMS:
+        candidates.append(head)
+    if "/" in name:
+        candidates.append(_SLASH.split(name, maxsplit=1)[0])
+    shorter = [c.strip() for c in candidates if c.strip() and c.strip() != name]
+    return max(shorter, key=len) if shorter else None
+
+
+def _without_abbreviation_note(name: str) -> str:
+    # One word in capitals in brackets after a name that is not itself in capitals
+    # abbreviates the name or a programme: "Pirkanmaan liitto (EAKR)". A word in
+    # brackets in any other case may tell sites apart: "Mary Crane Center (Molade)".
+    match = _ABBREVIATION_NOTE.search(name)
+    if match is None or not match.group(1).isupper():
+        return name
+    head = name[: match.start()]
+    return head if any(char.islower() for char in head) else name
 
 
 def _codes(forms: list[str]) -> tuple[str, ...]:
@@ -222,6 +295,7 @@ def _tokenise(text: str) -> list[str]:
     if "'" in text:
         text = _POSSESSIVE.sub("", text).replace("'", "")
     words = _WORD.findall(text.replace("&", " and ") if "&" in text else text)
+    words = [ABBREVIATIONS.get(word, word) for word in words]
     if any(len(word) == 1 for word in words):
         return _merge_initials(words)
     return words
@@ -246,8 +320,10 @@ def _merge_initials(words: list[str]) -> list[str]:
 def _strip_forms(tokens: list[str]) -> tuple[list[str], list[str], str | None]:
     forms: list[str] = []
     place: str | None = None
-    if len(tokens) > 2 and tokens[-1] in _PLACES and _match_suffix(tokens[:-1]):
-        place = tokens.pop()
+    if len(tokens) > 2 and tokens[-1] in _PLACES:
+        size = _match_suffix(tokens[:-1])
+        if 0 < size < len(tokens) - 1:
+            place = tokens.pop()
     while len(tokens) > 1:
         size = _match_prefix(tokens)
         if size and size < len(tokens):
@@ -286,3 +362,46 @@ def _match_suffix(tokens: list[str]) -> int:
 
 
 _PLACES: frozenset[str] = frozenset(fold(place) for place in list_municipalities())
+_MUNICIPALITY = "kunta"
+_GRADATION = (
+    ("nki", "ngin"),
+    ("hti", "hden"),
+    ("ki", "en"),
+    ("si", "den"),
+    ("nen", "sten"),
+    ("nta", "nnan"),
+    ("rku", "run"),
+    ("kka", "kan"),
+    ("ppa", "pan"),
+    ("tta", "tan"),
+    ("e", "een"),
+)
+"""Endings of municipality names and of their genitives: Helsinki, Helsingin."""
+
+
+def _genitives(place: str) -> set[str]:
+    stem = place[:-1]
+    forms = {place + "n", place + "en", stem + "en", stem + "in"}
+    forms.update(
+        place[: -len(ending)] + genitive
+        for ending, genitive in _GRADATION
+        if place.endswith(ending)
+    )
+    return forms
+
+
+def _nominatives() -> dict[str, str]:
+    # Every genitive the common patterns give, read back to its municipality; one
+    # that two municipalities share or that is itself a municipality is left out.
+    found: dict[str, set[str]] = {}
+    for place in _PLACES:
+        for genitive in _genitives(place):
+            found.setdefault(genitive, set()).add(place)
+    return {
+        genitive: next(iter(places))
+        for genitive, places in found.items()
+        if len(places) == 1 and genitive not in _PLACES
+    }
+
+
+_NOMINATIVES = _nominatives()

@@ -9,6 +9,7 @@ from sync.commands import (
     demo,
     mappings,
     match,
+    report,
     retry,
     review,
     runs,
@@ -38,6 +39,7 @@ app.command("plan")(runs.plan)
 app.command("sync")(runs.sync)
 app.command("resync")(runs.resync)
 app.command("status")(status.status)
+app.command("report")(report.report)
 app.command("retry")(retry.retry)
 app.command("serve")(serve.serve)
 app.command("match")(match.match)

@@ -26,12 +26,23 @@ class Link:
 
 @dataclass(slots=True)
 class Partner:
-    """One real organisation: its id, its member records and its golden record."""
+    """One real organisation: its id, its member records and its golden record.
+
+    ``created`` holds the refs of the members that are CRM companies sidos created
+    for the partner: its own representation in the CRM, not evidence of it. They
+    count as none of its duplicates and take no part in its golden record.
+    """
 
     partner_id: str
     members: list[Organisation]
     golden: Organisation
     links: list[Link] = field(default_factory=list)
+    created: set[SourceRef] = field(default_factory=set)
+
+    @property
+    def records(self) -> list[Organisation]:
+        """Return the members that are evidence: all but the companies sidos created."""
+        return [member for member in self.members if member.ref not in self.created]
 
     @property
     def units(self) -> frozenset[str]:

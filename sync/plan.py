@@ -24,6 +24,9 @@ from sync.desired import (
     sidos_values,
 )
 
+# A company yet to be created holds nothing: a create writes every allowed value.
+NEW_COMPANY = CRMCompany("", {})
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -182,15 +185,10 @@ def _mark_duplicate(
 
 def _create(partner: PartnerState, policy: PlanPolicy) -> Operation:
     values = {**filled_values(partner, policy.fields), **sidos_values(partner)}
-    changes = tuple(
-        Change(name, "", value)
-        for name, value in sorted(values.items())
-        if value != "" and policy.policies.get(name, "never") != "never"
-    )
     return Operation(
         kind="create",
         partner_id=partner.partner_id,
-        changes=changes,
+        changes=allowed_changes(NEW_COMPANY, values, policy.policies),
         reason="partner has no company in the CRM",
     )
 
@@ -202,22 +200,43 @@ def _update(
     policy: PlanPolicy,
     reason: str,
 ) -> Operation | None:
-    changes = []
-    for name, new in sorted(desired.items()):
-        old = company.get(name)
-        rule = policy.policies.get(name, "never")
-        if old == new or rule == "never" or (rule == "fill" and old):
-            continue
-        changes.append(Change(name, old, new))
+    changes = allowed_changes(company, desired, policy.policies)
     if not changes:
         return None
     return Operation(
         kind="update",
         partner_id=partner.partner_id,
         company_id=company.id,
-        changes=tuple(changes),
+        changes=changes,
         reason=reason,
     )
+
+
+def allowed_changes(
+    company: CRMCompany, desired: Mapping[str, str], policies: Mapping[str, str]
+) -> tuple[Change, ...]:
+    """Return the changes that bring a company to the desired values, as policies allow.
+
+    A value the company holds already is no change. A ``never`` property (or one
+    without a policy) is left alone; a ``fill`` property changes only while empty, so
+    a value a person typed stays; an ``own`` property always takes sidos's value.
+
+    Args:
+        company: the company as the CRM holds it now; ``NEW_COMPANY`` for a create.
+        desired: the values sidos wants, by CRM property name.
+        policies: the policy of each property.
+
+    Returns:
+        The changes, by property name, each with the company's current value.
+    """
+    changes = []
+    for name, new in sorted(desired.items()):
+        old = company.get(name)
+        rule = policies.get(name, "never")
+        if old == new or rule == "never" or (rule == "fill" and old):
+            continue
+        changes.append(Change(name, old, new))
+    return tuple(changes)
 
 
 def _holds_foreign_id(

@@ -9,12 +9,13 @@ upsert on that id. A create or an update whose values the company now holds is
 confirmed with its audit, as if its answer had come: the log of creates and the audit
 are what tell sidos's own companies and values from people's
 (``pipeline.RecordMapper``). A merge that landed shows as its companies answering
-under a new id.
+under a new id; they are kept as merged away by sidos (``sync/merged.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import structlog
 
@@ -59,11 +60,12 @@ def recover_unfinished(store: StateStore, crm: CRM, run_id: str) -> int:
     store.save_records(crm.name, list(records.values()), run_id, full=False)
     if moves:
         store.ledger.record_company_ids(moves)
-        store.remove_records(crm.name, moves)
+        ours = _merged_by_sidos(unfinished, moves)
+        store.merged.retire(crm.name, moves, run_id, ours=ours)
     landed = {
         op.key: (op, record)
         for op in unfinished
-        if (record := _target(op, found, created)) and _holds_changes(op, record)
+        if (record := _target(op, found, created)) and holds_changes(op.changes, record)
     }
     store.ledger.mark_done({key: record.ref.id for key, (_, record) in landed.items()})
     store.ledger.write_audit(
@@ -81,6 +83,19 @@ def recover_unfinished(store: StateStore, crm: CRM, run_id: str) -> int:
     return len(unfinished)
 
 
+def _merged_by_sidos(
+    unfinished: Sequence[LoggedOperation], moves: Mapping[str, str]
+) -> set[str]:
+    """Return the moved ids that an unfinished merge of sidos's took away."""
+    return {
+        str(company_id)
+        for op in unfinished
+        if op.kind == "merge"
+        for company_id in (op.company_id, op.changes.get("merged_id"))
+        if company_id in moves
+    }
+
+
 def _target(
     operation: LoggedOperation,
     found: Mapping[str, SourceRecord],
@@ -93,11 +108,20 @@ def _target(
     return None
 
 
-def _holds_changes(operation: LoggedOperation, record: SourceRecord) -> bool:
-    changes = operation.changes.get("changes") or []
-    return bool(changes) and all(
+def holds_changes(changes: Mapping[str, Any], record: SourceRecord) -> bool:
+    """Tell whether a company holds every value a logged write would give it.
+
+    Args:
+        changes: the write's changes, as the operation log and dead letters hold them.
+        record: the company as the CRM holds it now.
+
+    Returns:
+        True when the write has changes and the company holds each new value.
+    """
+    written = changes.get("changes") or []
+    return bool(written) and all(
         str(record.fields.get(change["field"]) or "").strip() == change["new"]
-        for change in changes
+        for change in written
     )
 
 

@@ -37,6 +37,7 @@ from sync.pipeline import (
 )
 from sync.plan import Plan, PlanPolicy, build_plan
 from sync.recover import recover_unfinished
+from sync.retry import confirm_landed, resolve_superseded
 from sync.settings import Settings
 from sync.state import StateStore, open_store
 from sync.state.partners import PartnerRow
@@ -66,7 +67,7 @@ class RunReport:
             "records": len(resolved.organisations) if resolved else 0,
             "set_aside": len(resolved.set_aside) if resolved else 0,
             "partners": len(partners),
-            "duplicates": sum(1 for p in partners if len(p.members) > 1),
+            "duplicates": sum(1 for p in partners if len(p.records) > 1),
             "reviews": len(resolved.resolution.reviews) if resolved else 0,
             "operations": self.plan.counts(),
             "writes": self.applied.writes if self.applied else 0,
@@ -178,6 +179,8 @@ def _run(
         report.pulls.append(pull_source(store, source, report.run_id, full=refresh))
 
     check_stop(stop)
+    if applying:
+        confirm_landed(store, crm.name, report.run_id)
     organisations, set_aside = map_records(store, settings, owners)
     resolution = resolve_partners(store, settings, organisations)
     ruleset, kam_config = rules
@@ -193,6 +196,7 @@ def _run(
         return
 
     check_stop(stop)
+    resolve_superseded(store, report.plan, report.run_id)
     report.applied = apply_plan(
         report.plan,
         crm,

@@ -166,6 +166,12 @@ class MatchingSettings(Strict):
         default_factory=dict,
         description="per-field source order overriding source_priority",
     )
+    golden_name: Literal["quality", "rank"] = Field(
+        "quality",
+        description="how the golden name is chosen: quality, the best-written form "
+        "most members use (the rank breaks ties); rank, the best-ranked member's "
+        "name like any other field",
+    )
 
 
 class SyncSettings(Strict):

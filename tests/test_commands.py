@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from collections.abc import Iterator
@@ -52,6 +53,7 @@ def config(
         ["sync"],
         ["resync"],
         ["status"],
+        ["report"],
         ["retry"],
         ["mappings"],
         ["mappings", "check"],
@@ -123,6 +125,43 @@ def test_status_summary_counts_runs_and_records(config: Path) -> None:
     assert set(summary["cursors"]) == {"hubspot", "rdi_projects"}
     assert summary["records"]["hubspot"] > 200
     assert summary["dead_letters"] == 0
+
+
+def test_report_after_sync_counts_every_partner_and_names_no_staff(
+    config: Path, tmp_path: Path
+) -> None:
+    """`sidos report` after a real sync: its figures agree, staff only counted."""
+    runner.invoke(app, ["sync", "--config", str(config)])
+    out = tmp_path / "partners.csv"
+
+    result = runner.invoke(
+        app, ["report", "--json", "--out", str(out), "--config", str(config)]
+    )
+    status = runner.invoke(app, ["status", "--json", "--config", str(config)])
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    stored = json.loads(status.stdout)["partners"]
+    counts = {entry["category"]: entry["partners"] for entry in summary["categories"]}
+    assert {cid: n for cid, n in counts.items() if n} == stored
+    assert summary["partners"] == sum(stored.values())
+    assert summary["shared"]["partners"] > 0
+    with out.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == summary["partners"]
+    # Staff who are also KAMs are named, as KAMs; no other staff member is.
+    kams = {row["kam_email"] for row in rows}
+    staff = _staff_emails(REPO / "connectors" / "samples" / "rdi_projects.csv") - kams
+    written = out.read_text(encoding="utf-8") + result.stdout
+    assert staff
+    assert not any(email in written for email in staff)
+
+
+def _staff_emails(export: Path) -> set[str]:
+    with export.open(encoding="utf-8-sig", newline="") as file:
+        return {
+            row["staff_email"] for row in csv.DictReader(file) if row["staff_email"]
+        }
 
 
 def test_sync_invalid_settings_exit_2_with_file_and_line(tmp_path: Path) -> None:

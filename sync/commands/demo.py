@@ -35,7 +35,12 @@ def demo(
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="List every operation of the first sync."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="List every operation and every strategic partner without a KAM "
+            "of the first sync.",
+        ),
     ] = False,
 ) -> None:
     """Run a complete sync against the built-in sandbox CRM and sample project data.
@@ -54,14 +59,25 @@ def demo(
         with SandboxServer(
             seed="demo", token=token, rate_limit=(190, 10.0), search_per_second=5
         ) as sandbox:
-            settings = _demo_settings(settings, sandbox.url, token, state_file)
+            settings = demo_settings(settings, sandbox.url, token, state_file)
             console.print(f"Sandbox CRM at {sandbox.url}, state in {state_file}\n")
             _run_twice(settings, verbose=verbose)
 
 
-def _demo_settings(
+def demo_settings(
     settings: Settings, url: str, token: str, state_file: Path
 ) -> Settings:
+    """Point settings at the sandbox, the sample export and a state file.
+
+    Args:
+        settings: the loaded settings.
+        url: the sandbox's base URL.
+        token: the sandbox's token.
+        state_file: the SQLite file to keep the state in.
+
+    Returns:
+        The settings with the CRM, the first project source and the state replaced.
+    """
     crm = settings.crm.model_copy(update={"base_url": url, "token": SecretStr(token)})
     sources = [
         source.model_copy(update={"path": SAMPLE_EXPORT})

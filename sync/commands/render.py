@@ -12,6 +12,8 @@ from mappings.categories import category
 from sync.plan import Operation, Plan
 from sync.run import RunReport
 
+KAM_LIMIT = 5
+
 
 def render_run(console: Console, report: RunReport, *, verbose: bool = False) -> None:
     """Print what a run pulled, resolved, planned and applied."""
@@ -35,7 +37,7 @@ def render_run(console: Console, report: RunReport, *, verbose: bool = False) ->
     )
     render_duplicates(console, report)
     render_categories(console, report)
-    render_kams(console, report)
+    render_kams(console, report, limit=None if verbose else KAM_LIMIT)
     render_plan(console, report.plan, limit=None if verbose else 12)
     if report.applied is not None:
         applied = report.applied
@@ -112,16 +114,29 @@ def describe_operation(operation: Operation) -> str:
     return f"{operation.kind:7} {operation.partner_id}  {target}: {changes}"
 
 
-def render_kams(console: Console, report: RunReport) -> None:
-    """Print KAM coverage and the problems an admin should act on."""
+def render_kams(
+    console: Console, report: RunReport, *, limit: int | None = KAM_LIMIT
+) -> None:
+    """Print KAM coverage and the problems an admin should act on.
+
+    Args:
+        console: where to print.
+        report: the run.
+        limit: the most strategic partners without a KAM to name; None names all.
+    """
     kam = report.kam
     if not (kam.assignments or kam.strategic_without_kam or kam.unknown_kams):
         return
     names = _partner_names(report)
     console.print(f"  KAMs: {len(kam.assignments)} partners have one")
     if kam.strategic_without_kam:
-        listed = ", ".join(names.get(pid, pid) for pid in kam.strategic_without_kam)
-        console.print(f"    strategic partners without a KAM: {listed}")
+        missing = [names.get(pid, pid) for pid in kam.strategic_without_kam]
+        console.print(
+            f"    strategic partners without a KAM ({len(missing)}): "
+            + _some_names(missing, limit),
+            markup=False,
+            highlight=False,
+        )
     for email, partner_ids in sorted(kam.unknown_kams.items()):
         console.print(
             f"    KAM {email} is not an active CRM user ({len(partner_ids)} partners)"
@@ -131,6 +146,14 @@ def render_kams(console: Console, report: RunReport) -> None:
             f"    {names.get(partner_id, partner_id)} is claimed by "
             f"rules: {'; '.join(rules)} (the first wins)"
         )
+
+
+def _some_names(names: list[str], limit: int | None) -> str:
+    shown = names if limit is None else names[:limit]
+    listed = ", ".join(shown)
+    if len(shown) < len(names):
+        listed += f" … and {len(names) - len(shown)} more (--verbose lists all)"
+    return listed
 
 
 def _partner_names(report: RunReport) -> dict[str, str]:
@@ -152,8 +175,8 @@ def render_duplicates(console: Console, report: RunReport, *, limit: int = 8) ->
     """Print partners found under several records, with the names each record used."""
     if report.resolved is None:
         return
-    groups = [p for p in report.resolved.partners if len(p.members) > 1]
-    groups.sort(key=lambda partner: (-len(partner.members), partner.golden.name))
+    groups = [p for p in report.resolved.partners if len(p.records) > 1]
+    groups.sort(key=lambda partner: (-len(partner.records), partner.golden.name))
     if not groups:
         return
     console.print(
@@ -161,7 +184,9 @@ def render_duplicates(console: Console, report: RunReport, *, limit: int = 8) ->
         f"{min(limit, len(groups))}):"
     )
     for partner in groups[:limit]:
-        names = sorted({f"{m.name} [{m.ref.source}]" for m in partner.members})
+        names = sorted({f"{m.name} [{m.ref.source}]" for m in partner.records})
         console.print(
-            f"  {partner.golden.name} ({partner.partner_id}): " + "; ".join(names)
+            f"  {partner.golden.name} ({partner.partner_id}): " + "; ".join(names),
+            markup=False,
+            highlight=False,
         )

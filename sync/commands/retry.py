@@ -17,6 +17,7 @@ from sync.commands.common import (
     settings_from,
 )
 from sync.retry import dead_letter_write, retry_dead_letters
+from sync.run import plan_policy
 from sync.state import open_store
 from sync.state.ledger import DeadLetter
 
@@ -32,8 +33,12 @@ def retry(
 ) -> None:
     """Re-attempt the writes the CRM refused (dead letters), after you fixed the cause.
 
-    Each refused write is kept with the CRM's reason (see `sidos status`). A write that
-    succeeds now is resolved; one that fails again stays, with its attempt count.
+    Each refused write is kept with the CRM's reason (see `sidos status`). Before it
+    is sent again, its company is read back: a change the field policies no longer
+    allow (a fill field a person has filled since) or whose value the CRM holds
+    already is dropped, and a write left with no change is resolved as no longer
+    needed. A write that succeeds now is resolved; one that fails again stays, with
+    its attempt count.
     """
     settings = settings_from(config)
     store = open_store(settings.state.url)
@@ -44,16 +49,29 @@ def retry(
 
     crm = HubSpotConnector(settings.crm)
     run_id = store.start_run("retry")
-    result = retry_dead_letters(store, crm, run_id, letters)
+    policies = plan_policy(settings).policies
+    result = retry_dead_letters(store, crm, run_id, letters, policies)
     store.finish_run(
-        run_id, "succeeded", {"writes": len(result.done), "failed": len(result.failed)}
+        run_id,
+        "succeeded",
+        {
+            "writes": len(result.done),
+            "failed": len(result.failed),
+            "unneeded": len(result.unneeded),
+        },
     )
     if as_json:
-        typer.echo(json.dumps({"done": result.done, "failed": result.failed}))
+        payload = {
+            "done": result.done,
+            "failed": result.failed,
+            "unneeded": result.unneeded,
+        }
+        typer.echo(json.dumps(payload))
         return
     console.print(
         f"Retried {len(letters)}: {len(result.done)} written, "
-        f"{len(result.failed)} refused again."
+        f"{len(result.failed)} refused again, "
+        f"{len(result.unneeded)} no longer needed."
     )
     for key, error in result.failed.items():
         console.print(f"  {key}: {error}")

@@ -101,6 +101,7 @@ class NameSimilarity:
     dice: Float
     containment: Float
     shared: Float
+    extra: Float
     edits: Int
     length: Int
     exact: npt.NDArray[np.bool_]
@@ -113,9 +114,14 @@ def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
 
     ``ratio`` is the text similarity in [0, 1], ``dice`` the weighted token Dice
     coefficient, ``containment`` the shared token weight over the lighter name's,
-    ``shared`` the weight of the heaviest shared word and ``edits`` the number of
-    single-character edits (a transposition counts once); names equal once their
-    spaces are dropped ("van der bilt", "vanderbilt") are very close. Names whose
+    ``shared`` the weight of the heaviest shared word, ``extra`` that of the
+    heaviest word only one name has, and ``edits`` the number of single-character
+    edits (a transposition counts once); names equal once their spaces are dropped
+    ("van der bilt", "vanderbilt") are very close. Names whose words mostly agree
+    but where one has a word more distinctive than any they share ("Business
+    Finland" and "Innovaatiorahoituskeskus Business Finland", "Banco Santander" and
+    "Banco Santander Chile") are no more than "similar" unless their text is close:
+    such a word usually names another, more specific organisation. Names whose
     numbers differ ("Ilkantie 9" and "Ilkantie 8") reach no level above "shared
     word".
 
@@ -130,7 +136,8 @@ def name_level(similarity: NameSimilarity) -> npt.NDArray[np.int8]:
     level = np.zeros(len(s.ratio), dtype=np.int8)
     level[(s.shared >= 2.0) | (s.ratio >= 0.75)] = 1
     level[(s.ratio >= 0.8) | (s.dice >= 0.5) | (s.containment >= 0.95)] = 2
-    level[(s.ratio >= 0.88) | (s.dice >= 0.7)] = 3
+    specific = s.extra > s.shared
+    level[(s.ratio >= 0.88) | ((s.dice >= 0.7) & ~specific)] = 3
     level[(s.ratio >= 0.94) | (s.dice >= 0.9) | one_typo | s.joined] = 4
     level[s.numbers_differ] = np.minimum(level[s.numbers_differ], 1)
     level[s.exact] = 5
@@ -170,8 +177,13 @@ def _name_similarity(features: Features, left: Int, right: Int) -> NameSimilarit
     matches = (left_tokens[:, :, None] == right_tokens[:, None, :]) & (
         left_tokens[:, :, None] >= 0
     )
-    shared_weights = np.where(matches.any(axis=2), features.token_weights[left], 0)
+    in_right, in_left = matches.any(axis=2), matches.any(axis=1)
+    shared_weights = np.where(in_right, features.token_weights[left], 0)
     shared = shared_weights.sum(axis=1)
+    extra = np.maximum(
+        np.where(in_right, 0, features.token_weights[left]).max(axis=1),
+        np.where(in_left, 0, features.token_weights[right]).max(axis=1),
+    )
     left_total, right_total = features.total_weight[left], features.total_weight[right]
     numbers_left, numbers_right = features.numbers[left], features.numbers[right]
     return NameSimilarity(
@@ -183,6 +195,7 @@ def _name_similarity(features: Features, left: Int, right: Int) -> NameSimilarit
             shared / np.maximum(np.minimum(left_total, right_total), 1e-6)
         ).astype(np.float32),
         shared=shared_weights.max(axis=1).astype(np.float32),
+        extra=extra.astype(np.float32),
         edits=edits,
         length=np.minimum(features.name_length[left], features.name_length[right]),
         exact=features.name_id[left] == features.name_id[right],

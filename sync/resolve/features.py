@@ -101,9 +101,7 @@ def build_features(organisations: Sequence[Organisation]) -> Features:
         postcode=_factorise(
             [normalise_postcode(org.postcode) for org in organisations]
         ),
-        city=_factorise(
-            [_city(org, name) for org, name in zip(organisations, names, strict=True)]
-        ),
+        city=_factorise([_city(org) for org in organisations]),
         house=_factorise([parsed.house if parsed else None for parsed in addresses]),
         street=_factorise([parsed.street if parsed else None for parsed in addresses]),
         address=np.array(
@@ -199,10 +197,12 @@ def _phone_key(phone: str | None) -> str | None:
     return digits[-PHONE_DIGITS:] if digits else None
 
 
-def _city(org: Organisation, name: NormalisedName) -> str | None:
-    if org.municipality:
-        return fold(org.municipality).strip() or None
-    return name.place
+def _city(org: Organisation) -> str | None:
+    # A place in a name ("Luonnonvarakeskus, Tampere") says where a unit or an
+    # office is, not the municipality the organisation is registered in.
+    if not org.municipality:
+        return None
+    return fold(org.municipality).strip() or None
 
 
 def _factorise(values: list[str | None]) -> IntArray:

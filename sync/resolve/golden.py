@@ -5,7 +5,12 @@ registered record knows its own details best), then the field's source order
 (``MatchingSettings.field_priority``, else ``source_priority``; unlisted sources
 after listed ones), then the most recently updated, then the most complete, then the
 smallest ref. Each field takes the value of the best-ranked member that has one.
-Roles, units, staff and activities are the unions of all members'.
+
+The name is also judged by how it is written: by default the best-written form that
+most members use, with the rank only as the last tie-break (``golden_name``, whose
+docstring gives the rules); with ``MatchingSettings.golden_name`` set to ``rank`` it
+is chosen like every other field. Roles, units, staff and activities are the unions
+of all members'.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 from mappings.identifiers import normalise_business_id
 from mappings.model import Activity, Organisation, SourceRef
+from sync.resolve.golden_name import choose_name
 from sync.settings import MatchingSettings
 
 __all__ = ["SCALAR_FIELDS", "build_golden", "golden_source"]
@@ -81,9 +87,7 @@ def build_golden(
     for field in SCALAR_FIELDS:
         order = settings.field_priority.get(field)
         candidates = ranked if order is None else _ranked(facts, order)
-        values[field] = next(
-            (fact.values[field] for fact in candidates if fact.values[field]), None
-        )
+        values[field] = _survivor(field, candidates, settings)
 
     return dataclasses.replace(
         Organisation(ref=golden_source(partner_id), name=""),
@@ -144,6 +148,12 @@ def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
         )
 
     return sorted(facts, key=rank)
+
+
+def _survivor(field: str, candidates: list[_Facts], settings: MatchingSettings) -> Any:
+    if field == "name" and settings.golden_name == "quality":
+        return choose_name([fact.member.name for fact in candidates])
+    return next((fact.values[field] for fact in candidates if fact.values[field]), None)
 
 
 def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:

@@ -3,19 +3,24 @@
 Each job names what to run (``kind``) and when: ``every`` for an interval (``30s``,
 ``15m``, ``6h``, ``1d``) or ``cron`` for a crontab line read in ``timezone``. Intervals
 are counted from a fixed instant, so every replica of a fleet computes the same fire
-times and each fire time can be claimed once.
+times and each fire time can be claimed once. A ``report`` job writes the partner
+report to its ``out`` file, whose name may hold ``{date}``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import string
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-JobKind = Literal["sync", "resync", "plan"]
+JobKind = Literal["sync", "resync", "plan", "report"]
+# The placeholder a report job's file name may hold, filled with the run's date.
+DATE_PLACEHOLDER = "date"
 
 _EVERY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -77,6 +82,37 @@ def check_crontab(text: str) -> str:
     return " ".join(fields)
 
 
+def check_placeholders(text: str) -> str:
+    """Check that a file name holds no placeholder other than ``{date}``.
+
+    Args:
+        text: the file name as written.
+
+    Returns:
+        The file name, unchanged.
+
+    Raises:
+        ValueError: it holds another placeholder, a format after ``date``, or an
+            unpaired brace.
+    """
+    hint = "the only placeholder is {date}; write a literal brace as {{ or }}"
+    try:
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError:
+        raise ValueError(f"out {text!r} has an unpaired brace; {hint}") from None
+    for name, spec, conversion in fields:
+        if name != DATE_PLACEHOLDER or spec or conversion:
+            written = name + (f"!{conversion}" if conversion else "")
+            written += f":{spec}" if spec else ""
+            raise ValueError(f"out {text!r} holds {{{written}}}; {hint}")
+
+    return text
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -89,12 +125,24 @@ class JobSettings(_Section):
     cron: str | None = Field(None, description="crontab line read in the timezone")
     full: bool = Field(False, description="read every record, not only changes")
     source: str | None = Field(None, description="with resync: only this source")
+    out: Path | None = Field(
+        None,
+        description="with report: the file to write, relative to the config file; "
+        "{date} in it becomes the run's date",
+    )
     enabled: bool = True
 
-    @field_validator("every", "cron", "source", mode="before")
+    @field_validator("every", "cron", "source", "out", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("out")
+    @classmethod
+    def _out_placeholders(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_placeholders(str(value))
+        return value
 
     @field_validator("every")
     @classmethod
@@ -116,11 +164,33 @@ class JobSettings(_Section):
             )
         if self.source is not None and self.kind != "resync":
             raise ValueError("source: applies only to a job of kind resync")
+        if self.kind == "report" and self.out is None:
+            raise ValueError(
+                "a job of kind report needs out: the file to write, e.g. "
+                "reports/partners-{date}.csv"
+            )
+        if self.out is not None and self.kind != "report":
+            raise ValueError("out: applies only to a job of kind report")
+        if self.full and self.kind == "report":
+            raise ValueError("full: does not apply to a job of kind report")
         return self
 
     def describe(self) -> str:
         """Return the trigger as written: ``every 15m`` or ``cron 30 2 * * *``."""
         return f"every {self.every}" if self.every is not None else f"cron {self.cron}"
+
+    def out_for(self, day: date) -> Path:
+        """Return a report job's file for a run on ``day``, with ``{date}`` filled in.
+
+        Args:
+            day: the run's date, written as ``2026-03-02``.
+
+        Raises:
+            ValueError: the job has no ``out`` file (it is not a report job).
+        """
+        if self.out is None:
+            raise ValueError("only a job of kind report has an out: file")
+        return Path(str(self.out).format_map({DATE_PLACEHOLDER: day.isoformat()}))
 
 
 def default_jobs() -> dict[str, JobSettings]:

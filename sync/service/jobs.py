@@ -29,6 +29,7 @@ from sync.service.claims import SlotBook
 from sync.service.config import JobSettings
 from sync.service.locks import JobLocks
 from sync.service.metrics import ServiceMetrics
+from sync.service.report_job import run_report_job
 from sync.settings import Settings
 from sync.state import StateStore
 
@@ -240,7 +241,7 @@ class JobRunner:
         self.metrics.in_progress.labels(job_id).inc()
         started = time.monotonic()
         try:
-            report, outcome, error = _call_runner(context, job, store, stop)
+            report, outcome, error = _call_runner(context, job, slot, store, stop)
         finally:
             self.metrics.in_progress.labels(job_id).dec()
         seconds = time.monotonic() - started
@@ -296,17 +297,14 @@ class JobRunner:
 
 
 def _call_runner(
-    context: JobContext, job: JobSettings, store: StateStore, stop: threading.Event
+    context: JobContext,
+    job: JobSettings,
+    slot: datetime,
+    store: StateStore,
+    stop: threading.Event,
 ) -> tuple[RunResult | None, str, str | None]:
     try:
-        report = context.runner(
-            context.settings,
-            kind=job.kind,
-            full=job.full,
-            only_source=job.source,
-            store=store,
-            stop=stop,
-        )
+        report = _perform(context, job, slot, store, stop)
     except (RunStopped, KeyboardInterrupt):
         return None, "interrupted", "RunStopped"
     except Exception as exc:
@@ -315,6 +313,26 @@ def _call_runner(
         return None, "failed", type(exc).__name__
 
     return report, "succeeded", None
+
+
+def _perform(
+    context: JobContext,
+    job: JobSettings,
+    slot: datetime,
+    store: StateStore,
+    stop: threading.Event,
+) -> RunResult:
+    """Run the job: sidos writes reports itself; the runner does every other kind."""
+    if job.kind == "report":
+        return run_report_job(context.settings, job, slot=slot, store=store, stop=stop)
+    return context.runner(
+        context.settings,
+        kind=job.kind,
+        full=job.full,
+        only_source=job.source,
+        store=store,
+        stop=stop,
+    )
 
 
 class _SlotStore(StateStore):

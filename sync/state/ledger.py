@@ -193,6 +193,19 @@ class Ledger:
             for row in rows
         ]
 
+    def resolve_dead_letters(self, keys: Sequence[str]) -> None:
+        """Resolve dead letters whose write is no longer needed, without writing it.
+
+        A later refusal of the same write keeps it as a dead letter again.
+        """
+        table = schema.dead_letters
+        with self.engine.begin() as db:
+            db.execute(
+                update(table)
+                .where(table.c.key.in_(list(keys)), table.c.resolved_at.is_(None))
+                .values(resolved_at=utcnow())
+            )
+
     def dead_letter_count(self) -> int:
         """Return how many refused writes wait for a retry."""
         table = schema.dead_letters

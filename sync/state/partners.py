@@ -91,6 +91,12 @@ class PartnerBook:
             members = self._members_of(db, [row["partner_id"] for row in rows])
         return [_from_row(row, members.get(row["partner_id"], ())) for row in rows]
 
+    def stored_by(self) -> str | None:
+        """Return the id of the run that stored the partners, or None if none did."""
+        query = select(schema.partners.c.run_id).limit(1)
+        with self.engine.connect() as db:
+            return db.execute(query).scalar()
+
     def category_counts(self) -> dict[str, int]:
         """Return the number of partners per primary category."""
         table = schema.partners

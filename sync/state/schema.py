@@ -186,6 +186,19 @@ company_ids = Table(
     Column("recorded_at", Instant(), nullable=False),
 )
 
+merged_records = Table(
+    "merged_records",
+    metadata,
+    Column("source", String(100), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("fields", JSON, nullable=False),
+    Column("modified_at", Instant()),
+    Column("survivor_id", String(200), nullable=False),
+    Column("by_sidos", Boolean, nullable=False),
+    Column("merged_at", Instant(), nullable=False),
+    Column("run_id", String(40), nullable=False),
+)
+
 audit = Table(
     "audit",
     metadata,

@@ -71,11 +71,13 @@ class StateStore:
 
     def __init__(self, engine: Engine) -> None:
         from sync.state.ledger import Ledger
+        from sync.state.merged import MergedBook
         from sync.state.partners import PartnerBook
 
         self.engine = engine
         self.ledger = Ledger(engine)
         self.partners = PartnerBook(engine)
+        self.merged = MergedBook(engine)
 
     def close(self) -> None:
         """Release the engine's connections."""
@@ -121,6 +123,13 @@ class StateStore:
         with self.engine.connect() as db:
             rows = db.execute(query.limit(limit)).mappings().all()
         return [RunRow(**row) for row in rows]
+
+    def run(self, run_id: str) -> RunRow | None:
+        """Return the run with this id, or None if the store has no such run."""
+        query = select(schema.runs).where(schema.runs.c.run_id == run_id)
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return RunRow(**row) if row is not None else None
 
     def cursor(self, source: str) -> str | None:
         """Return where the last incremental read of ``source`` ended."""
@@ -193,21 +202,25 @@ class StateStore:
         """Fold properties sidos wrote into the snapshot, so the next plan sees them.
 
         A company the snapshot lacks (just created) is added with what was written.
+        A stored company keeps its modification time: sidos's own write is not a
+        change people made, and must not make the record look more recent.
         """
         if not written:
             return
         table = schema.records
         ids = list(written)
         with self.engine.begin() as db:
-            stored = {
-                row["record_id"]: dict(row["fields"])
+            rows_before = [
+                row
                 for chunk in _chunks(ids)
                 for row in db.execute(
-                    select(table.c.record_id, table.c.fields).where(
-                        table.c.source == source, table.c.record_id.in_(chunk)
-                    )
+                    select(
+                        table.c.record_id, table.c.fields, table.c.modified_at
+                    ).where(table.c.source == source, table.c.record_id.in_(chunk))
                 ).mappings()
-            }
+            ]
+            stored = {row["record_id"]: dict(row["fields"]) for row in rows_before}
+            modified = {row["record_id"]: row["modified_at"] for row in rows_before}
             for chunk in _chunks(ids):
                 db.execute(
                     delete(table).where(
@@ -222,6 +235,7 @@ class StateStore:
                             **stored.get(company_id, {"hs_object_id": company_id}),
                             **properties,
                         },
+                        modified.get(company_id),
                     ),
                     run_id,
                 )

@@ -1,10 +1,11 @@
-"""Name normalisation: folding, legal forms in any position, places, case endings."""
+"""Name normalisation: folding, legal forms in any position, places, case endings,
+municipalities, notes and qualifiers."""
 
 from __future__ import annotations
 
 import pytest
 
-from mappings.names import fold, is_form_conflict, normalise_name
+from mappings.names import fold, is_form_conflict, normalise_name, strip_qualifiers
 
 LEGAL_FORM_CASES = [
     ("Yritys Oy", "yritys", "oy"),
@@ -159,3 +160,109 @@ def test_is_form_conflict_oy_and_ltd_are_compatible() -> None:
     assert not is_form_conflict(
         normalise_name("Yritys Oy"), normalise_name("Yritys Ltd")
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Tampereen kaupunki",
+        "City of Tampere",
+        "Tampereen kaupunki, Tampere",
+        "Town of Tampere",
+    ],
+)
+def test_normalise_name_municipality_reduces_to_its_nominative(written: str) -> None:
+    """The council of Tampere, however written, is Tampere with the form kunta."""
+
+    name = normalise_name(written)
+
+    assert (name.text, name.legal_form) == ("tampere", "kunta")
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("Kangasalan kaupunki", "kangasala"),
+        ("Lempäälän kunta", "lempaala"),
+        ("Helsingin kaupunki", "helsinki"),
+        ("Lahden kaupunki", "lahti"),
+        ("Turun kaupunki", "turku"),
+        ("Ylöjärven kaupunki", "ylojarvi"),
+        ("Oriveden kaupunki", "orivesi"),
+        ("Valkeakosken kaupunki", "valkeakoski"),
+        ("Ikaalisten kaupunki", "ikaalinen"),
+        ("Pälkäneen kunta", "palkane"),
+    ],
+)
+def test_normalise_name_municipal_genitive_is_read_back(
+    written: str, text: str
+) -> None:
+    """The genitive before "kaupunki" or "kunta" becomes the municipality's name."""
+
+    assert normalise_name(written).text == text
+
+
+def test_normalise_name_bare_municipality_compares_with_its_council() -> None:
+    """A project row's "Kangasala" has the council's name, without its form."""
+
+    assert (
+        normalise_name("Kangasala").text == normalise_name("Kangasalan kaupunki").text
+    )
+
+
+def test_is_form_conflict_municipality_and_company_of_one_name_conflict() -> None:
+    """The city of Nokia is not Nokia Oyj; a company's genitive is left alone."""
+
+    assert is_form_conflict(
+        normalise_name("Nokian kaupunki"), normalise_name("Nokia Oyj")
+    )
+    assert normalise_name("Nokian Renkaat Oyj").text == "nokian renkaat"
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("Pirkanmaan liitto (EAKR)", "pirkanmaan liitto"),
+        (
+            "Florence G. Heller Jewish Community Center (JCC)",
+            "florence g heller jewish community center",
+        ),
+        ("Mary Crane Center (Molade)", "mary crane center molade"),
+        ("SOUTH EAST ASIA CENTER (FOSTER)", "south east asia center foster"),
+    ],
+)
+def test_normalise_name_abbreviation_in_brackets_is_dropped(
+    written: str, text: str
+) -> None:
+    """Capitals in brackets after a name are an abbreviation; other notes stay."""
+
+    assert normalise_name(written).text == text
+
+
+def test_normalise_name_common_abbreviations_are_written_out() -> None:
+    """Abbreviations such as "Int'l" and "1st" compare like the words written out."""
+
+    assert normalise_name("1st Bank Int'l").text == "first bank international"
+
+
+@pytest.mark.parametrize(
+    ("written", "head"),
+    [
+        ("Tampereen kaupunki, Tilakeskus", "Tampereen kaupunki"),
+        ("Eriol Oy, Tampere", "Eriol Oy"),
+        ("Pirkanmaan liitto (EAKR)", "Pirkanmaan liitto"),
+        ("Business Finland Oy (ent. Finpro)", "Business Finland Oy"),
+        ("Aamulehti / Alma Media", "Aamulehti"),
+        ("Nokian kaupunki, sivistyspalvelut (EAKR)", "Nokian kaupunki"),
+        ("Yritys, Oy", "Yritys, Oy"),
+        ("Deutsche Bank (Schweiz) AG", "Deutsche Bank (Schweiz) AG"),
+        ("(EAKR)", "(EAKR)"),
+        ("  Orage Oy ", "Orage Oy"),
+    ],
+)
+def test_strip_qualifiers_trailing_unit_place_note_and_slash(
+    written: str, head: str
+) -> None:
+    """Units, places and notes that trail a name come off; a legal form stays."""
+
+    assert strip_qualifiers(written) == head

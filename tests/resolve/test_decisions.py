@@ -86,11 +86,35 @@ def test_resolve_shared_mail_provider_is_no_evidence() -> None:
     assert resolution.links == [] and resolution.reviews == []
 
 
+def test_resolve_place_in_a_name_is_not_the_municipality() -> None:
+    """A place in a name ("Luonnonvarakeskus, Tampere") is not its municipality."""
+    records = [
+        make_org("crm:1", "Luonnonvarakeskus", municipality="Helsinki"),
+        make_org("rdi:2", "Luonnonvarakeskus, Tampere"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert partner_sets(resolution) == {frozenset({"crm:1", "rdi:2"})}
+
+
+def test_resolve_city_in_english_matches_the_finnish_council() -> None:
+    """A project row's "City of Tampere" is the CRM's "Tampereen kaupunki"."""
+    records = [
+        make_org("crm:1", "Tampereen kaupunki", business_id="0211675-2"),
+        make_org("rdi:2", "City of Tampere"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert partner_sets(resolution) == {frozenset({"crm:1", "rdi:2"})}
+
+
 def test_resolve_uncertain_pair_goes_to_review_unmerged() -> None:
     """A pair between the review and match thresholds waits for a person."""
     records = [
-        make_org("crm:1", "Hervannan Kukka ja Hauta"),
-        make_org("rdi:2", "Hervannan Kukka Oy"),
+        make_org("crm:1", "Hervannan Kukkakauppa"),
+        make_org("rdi:2", "Hervannan Kukkakauppiaat"),
     ]
 
     resolution = resolve(records, settings=fixed_settings())
@@ -99,6 +123,19 @@ def test_resolve_uncertain_pair_goes_to_review_unmerged() -> None:
     [review] = resolution.reviews
     assert (review.decision, review.rule) == ("review", "fellegi_sunter")
     assert 0.70 <= review.score < 0.88
+
+
+def test_resolve_name_extended_by_a_distinctive_word_is_not_reviewed() -> None:
+    """A name that adds a rarer word to the whole of another names another body."""
+    records = [
+        make_org("crm:1", "Business Finland Oy"),
+        make_org("rdi:2", "Innovaatiorahoituskeskus Business Finland"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert len(resolution.partners) == 2
+    assert resolution.reviews == []
 
 
 def test_resolve_same_verdict_merges_the_uncertain_pair() -> None:

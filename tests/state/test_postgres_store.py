@@ -38,7 +38,7 @@ class TestSchema:
         tables = set(inspect(store.engine).get_table_names())
 
         assert {table.name for table in metadata.sorted_tables} <= tables
-        assert schema_revision(store.engine) == "0002"
+        assert schema_revision(store.engine) == "0003"
 
     def test_concurrent_upgrades_of_an_empty_database_all_succeed(
         self, postgres_url: str
@@ -59,7 +59,7 @@ class TestSchema:
             engine.dispose()
 
         assert [process.returncode for process in upgrades] == [0, 0, 0, 0], outputs
-        assert revision == "0002"
+        assert revision == "0003"
 
 
 @ON_POSTGRES

@@ -149,6 +149,28 @@ def test_company_id_map_follows_chains_of_merges(store: StateStore) -> None:
     assert mapping == {"1": "7", "2": "7", "3": "7"}
 
 
+def test_merged_away_records_leave_the_snapshot_and_are_kept(
+    store: StateStore,
+) -> None:
+    """Retired records keep their fields, their survivor and who merged them."""
+    run = store.start_run("sync")
+    records = [_record("1", "A"), _record("2", "A Oy"), _record("3", "B")]
+    store.save_records("hubspot", records, run, full=True)
+
+    moved = store.merged.retire(
+        "hubspot", {"1": "9", "2": "9", "8": "9"}, run, ours={"1"}
+    )
+
+    assert moved == 2
+    assert [r.ref.id for r in store.records("hubspot")] == ["3"]
+    kept = store.merged.records("hubspot")
+    assert [(k.record.ref.id, k.survivor_id, k.by_sidos) for k in kept] == [
+        ("1", "9", True),
+        ("2", "9", False),
+    ]
+    assert dict(kept[1].record.fields) == {"name": "A Oy"}
+
+
 def test_pending_reviews_exclude_decided_pairs(store: StateStore) -> None:
     """A pair with a verdict no longer waits for review."""
     left, right = SourceRef("hubspot", "1"), SourceRef("rdi", "x")

@@ -207,6 +207,11 @@ class Person:
         """Create a company and return its id."""
         return str(self.client.create(**properties)["id"])
 
+    def archive(self, company_id: str) -> None:
+        """Move one company to the recycle bin."""
+        reply = self.client.delete(f"/crm/v3/objects/companies/{company_id}")
+        assert reply.status_code == 204, reply.text
+
     def merge(self, primary_id: str, other_id: str) -> str:
         """Merge two companies and return the new company's id."""
         body = {"primaryObjectId": primary_id, "objectIdToMerge": other_id}

@@ -15,19 +15,24 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from connectors.hubspot import HubSpotConnector
 from connectors.hubspot.sandbox import SandboxServer
 from connectors.hubspot.sandbox.routing import Reply
 from connectors.hubspot.schema import PARTNER_ID
 from sync.cli import app
+from sync.retry import SUPERSEDED_REASON, retry_dead_letters
 from sync.run import RunReport, execute
 from sync.settings import Settings, load_settings
 from sync.state import open_store
 from tests.sync.conftest import (
     TOKEN,
     Call,
+    CRMOutcome,
     Person,
+    assert_same_crm,
     drop_after_applying,
     intercept,
+    outcome_of,
     write_calls,
     write_config,
 )
@@ -158,11 +163,6 @@ def test_sync_after_an_option_sidos_writes_was_removed_puts_it_back(
     assert "funder" in values
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sidos retry sends a refused write as it was planned, without checking "
-    "the field policies against what the CRM holds now",
-)
 def test_retry_keeps_a_fill_value_a_person_typed_since(
     sandbox: SandboxServer, config: Path, settings: Settings, person: Person
 ) -> None:
@@ -183,28 +183,126 @@ def test_retry_keeps_a_fill_value_a_person_typed_since(
     assert company.properties[INDUSTRY] == "62010"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a batch whose every attempt failed in transit is kept as refused, even "
-    "when the CRM applied it; only sidos retry clears it",
-)
 def test_sync_batch_applied_but_never_answered_leaves_no_dead_letter(
     sandbox: SandboxServer, settings: Settings
 ) -> None:
     """A write that landed though no attempt was answered is not left as refused."""
-    impatient = settings.model_copy(
-        update={"crm": settings.crm.model_copy(update={"retry_max_wait_seconds": 0.05})}
-    )
-    attempts = itertools.count(1)
-
-    def never_answer_the_first_update(call: Call) -> Reply:
-        if call.endpoint == "companies.batch_update" and next(attempts) <= ATTEMPTS:
-            return drop_after_applying(call)
-        return call.serve()
-
-    intercept(sandbox, never_answer_the_first_update)
+    impatient = impatient_settings(settings)
+    never_answer_the_first_update(sandbox)
 
     execute(impatient, kind="sync")
     execute(impatient, kind="sync")
 
     assert open_store(settings.state.url).ledger.dead_letter_count() == 0
+
+
+def test_sync_batch_applied_but_never_answered_ends_as_a_fault_free_run(
+    sandbox: SandboxServer, settings: Settings, fault_free: CRMOutcome
+) -> None:
+    """The landed batch counts as sidos's writes: the next sync plans nothing more."""
+    impatient = impatient_settings(settings)
+    never_answer_the_first_update(sandbox)
+
+    first = execute(impatient, kind="sync")
+    again = execute(impatient, kind="sync")
+
+    assert first.applied is not None and first.applied.failed
+    assert again.plan.operations == []
+    assert_same_crm(outcome_of(sandbox), fault_free)
+
+
+def test_sync_still_refused_write_stays_a_dead_letter(
+    settings: Settings, person: Person
+) -> None:
+    """A write the next sync plans again and sees refused again is kept, once."""
+    turn_industry_into_dropdown(person)
+    first = execute(settings, kind="sync")
+
+    second = execute(settings, kind="sync")
+
+    assert first.applied is not None and second.applied is not None
+    letters = {
+        letter.key: letter
+        for letter in open_store(settings.state.url).ledger.dead_letters()
+    }
+    assert set(letters) == set(second.applied.failed)
+    again = set(first.applied.failed) & set(second.applied.failed)
+    assert again
+    assert {letters[key].attempts for key in again} == {2}
+
+
+def test_sync_refused_fill_a_person_typed_since_is_superseded(
+    sandbox: SandboxServer, settings: Settings, person: Person
+) -> None:
+    """Once a person fills the refused code, the sync writes the rest of the company."""
+    turn_industry_into_dropdown(person)
+    first = execute(settings, kind="sync")
+    assert first.applied is not None
+    planned_again = {op.key for op in execute(settings, kind="plan").plan.operations}
+    [refused, *_] = [
+        op
+        for op in first.plan.writes
+        if op.key in first.applied.failed and op.key in planned_again
+    ]
+    person.edit(refused.company_id or "", **{INDUSTRY: "62010"})
+
+    second = execute(settings, kind="sync")
+
+    assert second.applied is not None
+    ledger = open_store(settings.state.url).ledger
+    assert {letter.key for letter in ledger.dead_letters()} == set(
+        second.applied.failed
+    )
+    assert refused.key not in second.applied.failed
+    audit = ledger.audit_of_partner(refused.partner_id)
+    assert any(
+        entry["operation_key"] == refused.key and entry["reason"] == SUPERSEDED_REASON
+        for entry in audit
+    )
+    company = sandbox.store.get(refused.company_id or "")
+    assert company.properties[INDUSTRY] == "62010"
+    assert company.properties[PARTNER_ID] == refused.partner_id
+
+
+def test_retry_resolves_a_letter_left_with_no_change_as_no_longer_needed(
+    sandbox: SandboxServer, settings: Settings, person: Person
+) -> None:
+    """A letter whose every field the policies now keep is resolved, not sent."""
+    turn_industry_into_dropdown(person)
+    execute(settings, kind="sync")
+    store = open_store(settings.state.url)
+    letters = store.ledger.dead_letters()
+    kept = {
+        change["field"]: "never"
+        for letter in letters
+        for change in letter.changes["changes"]
+    }
+    writes = write_calls(sandbox)
+
+    result = retry_dead_letters(
+        store, HubSpotConnector(settings.crm), store.start_run("retry"), letters, kept
+    )
+
+    assert letters
+    assert sorted(result.unneeded) == sorted(letter.key for letter in letters)
+    assert result.done == {} and result.failed == {}
+    assert store.ledger.dead_letter_count() == 0
+    assert write_calls(sandbox) == writes
+
+
+def impatient_settings(settings: Settings) -> Settings:
+    """Return ``settings`` with retries that give up within a fraction of a second."""
+    crm = settings.crm.model_copy(update={"retry_max_wait_seconds": 0.05})
+    return settings.model_copy(update={"crm": crm})
+
+
+def never_answer_the_first_update(sandbox: SandboxServer) -> None:
+    """Apply the first batch update, but drop the answer to it and to every retry."""
+    attempts = itertools.count(1)
+
+    def drop(call: Call) -> Reply:
+        if call.endpoint == "companies.batch_update" and next(attempts) <= ATTEMPTS:
+            return drop_after_applying(call)
+        return call.serve()
+
+    intercept(sandbox, drop)
