@@ -62,8 +62,11 @@ class Partner:
 
 @dataclass(frozen=True, slots=True)
 class ReviewDecision:
-    """A person's verdict on an uncertain pair: ``same`` (must-link) or ``different``
-    (cannot-link). It is honoured on every later run."""
+    """A person's verdict on a pair of records, honoured on every later run.
+
+    ``same`` is a must-link, ``different`` a cannot-link, and ``merge`` a must-link
+    of two CRM companies that also approves merging them in the CRM.
+    """
 
     left: SourceRef
     right: SourceRef

@@ -131,6 +131,7 @@ class PlanPolicy:
     merge_policy: str = "review"
     merge_threshold: float = 0.95
     create_missing: bool = True
+    approved_merges: frozenset[frozenset[str]] = frozenset()
 
 
 def build_plan(partners: Sequence[PartnerState], policy: PlanPolicy) -> Plan:
@@ -262,12 +263,16 @@ def _merge(
 ) -> Operation | None:
     if policy.merge_policy == "off":
         return None
-    confident = partner.confidence >= policy.merge_threshold
-    needs_review = policy.merge_policy == "review" or not confident
-    reason = (
-        f"same partner (confidence {partner.confidence:.2f}, threshold "
-        f"{policy.merge_threshold:.2f}, policy {policy.merge_policy})"
-    )
+    if frozenset((primary.id, company.id)) in policy.approved_merges:
+        needs_review = False
+        reason = "same partner; merge approved in review"
+    else:
+        confident = partner.confidence >= policy.merge_threshold
+        needs_review = policy.merge_policy == "review" or not confident
+        reason = (
+            f"same partner (confidence {partner.confidence:.2f}, threshold "
+            f"{policy.merge_threshold:.2f}, policy {policy.merge_policy})"
+        )
     return Operation(
         kind="merge",
         partner_id=partner.partner_id,

@@ -37,6 +37,7 @@ from sync.pipeline import (
 )
 from sync.plan import Plan, PlanPolicy, build_plan
 from sync.recover import recover_unfinished
+from sync.resolve.matching import MERGE
 from sync.retry import confirm_landed, resolve_superseded
 from sync.settings import Settings
 from sync.state import StateStore, open_store
@@ -190,7 +191,8 @@ def _run(
         kam_facts(report.resolved), kam_config, owners_by_email(owners)
     )
     states = partner_states(report.resolved, store, settings, report.kam)
-    report.plan = build_plan(states, plan_policy(settings))
+    approved = approved_merges(store, settings.crm.name)
+    report.plan = build_plan(states, plan_policy(settings, approved))
     log.info("sync.plan_built", **report.plan.counts())
     if not applying:
         return
@@ -208,14 +210,32 @@ def _run(
     _save_partners(store, report, states, settings.crm.fields)
 
 
-def plan_policy(settings: Settings) -> PlanPolicy:
-    """Return the plan's policy: field policies from config over the defaults."""
+def plan_policy(
+    settings: Settings, approved: frozenset[frozenset[str]] = frozenset()
+) -> PlanPolicy:
+    """Return the plan's policy: field policies from config over the defaults.
+
+    Args:
+        settings: the run's settings.
+        approved: pairs of CRM company ids whose merge a person approved.
+    """
     policies = {**default_policies(settings.crm.fields), **settings.crm.policies}
     return PlanPolicy(
         fields=settings.crm.fields,
         policies=policies,
         merge_policy=settings.sync.merge_policy,
         merge_threshold=settings.sync.merge_threshold,
+        approved_merges=approved,
+    )
+
+
+def approved_merges(store: StateStore, crm_name: str) -> frozenset[frozenset[str]]:
+    """Return the pairs of CRM company ids people approved merging (``merge``)."""
+    return frozenset(
+        frozenset((decision.left.id, decision.right.id))
+        for decision in store.load_decisions()
+        if decision.verdict == MERGE
+        and decision.left.source == crm_name == decision.right.source
     )
 
 

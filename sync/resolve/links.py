@@ -32,7 +32,7 @@ from sync.resolve.explain import (
     Explainer,
 )
 from sync.resolve.features import format_business_id
-from sync.resolve.matching import SAME, Matching
+from sync.resolve.matching import JOINING, Matching
 from sync.resolve.weights import match_probability
 from sync.settings import MatchingSettings
 
@@ -91,7 +91,7 @@ def _decision_links(matching: Matching, records: Sequence[Organisation]) -> list
     for (left, right), verdict in sorted(matching.decided.items()):
         if _business_id_equal(matching, left, right):
             continue
-        if verdict == SAME and matching.labels[left] == matching.labels[right]:
+        if verdict in JOINING and matching.labels[left] == matching.labels[right]:
             links.append(
                 Link(
                     records[left].ref,

@@ -35,7 +35,9 @@ __all__ = ["Matching", "match_records", "paused_gc"]
 
 SAME = "same"
 DIFFERENT = "different"
-VERDICTS = (SAME, DIFFERENT)
+MERGE = "merge"
+VERDICTS = (SAME, DIFFERENT, MERGE)
+JOINING = frozenset({SAME, MERGE})
 
 Int = npt.NDArray[np.int64]
 Float = npt.NDArray[np.float64]
@@ -110,7 +112,7 @@ def _match(
         pairs,
         business_id=features.business_id,
         initial=initial,
-        must=[pair for pair, verdict in decided.items() if verdict == SAME],
+        must=[pair for pair, verdict in decided.items() if verdict in JOINING],
         cannot=cannot,
         limits=Limits(settings.match_threshold, settings.linkage_threshold),
         scorer=score,

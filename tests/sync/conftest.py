@@ -148,6 +148,23 @@ def write_config(directory: Path, **sections: Any) -> Path:
     return target
 
 
+@pytest.fixture
+def config(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Return a copy of the config that the commands read, pointed at the sandbox.
+
+    The search horizon is zero, so that each run sees every write made before it.
+    """
+    monkeypatch.setenv("SIDOS_CRM__BASE_URL", sandbox.url)
+    monkeypatch.setenv("SIDOS_CRM__TOKEN", TOKEN)
+    monkeypatch.setenv("SIDOS_STATE__URL", f"sqlite:///{tmp_path / 'state.db'}")
+    monkeypatch.setenv("SIDOS_LOGGING__LEVEL", "warning")
+    monkeypatch.setenv("SIDOS_CRM__SEARCH_HORIZON_SECONDS", "0")
+    monkeypatch.setenv("SIDOS_CRM__SEARCH_LOOKBACK_SECONDS", "0")
+    return write_config(tmp_path / "config")
+
+
 def calls(sandbox: SandboxServer, *endpoints: str) -> int:
     """Return how many calls reached the named endpoints of the sandbox."""
     served: Mapping[str, int] = sandbox.stats["calls"]

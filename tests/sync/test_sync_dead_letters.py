@@ -25,7 +25,6 @@ from sync.run import RunReport, execute
 from sync.settings import Settings, load_settings
 from sync.state import open_store
 from tests.sync.conftest import (
-    TOKEN,
     Call,
     CRMOutcome,
     Person,
@@ -34,30 +33,12 @@ from tests.sync.conftest import (
     intercept,
     outcome_of,
     write_calls,
-    write_config,
 )
 
 INDUSTRY = "toimialakoodi"
 DROPDOWN = [{"label": "Ohjelmistojen suunnittelu", "value": "62010"}]
 ATTEMPTS = 7  # a call and its six retries
 runner = CliRunner()
-
-
-@pytest.fixture
-def config(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """Return a copy of the config that the commands read, pointed at the sandbox.
-
-    The search horizon is zero, so that each run sees every write made before it.
-    """
-    monkeypatch.setenv("SIDOS_CRM__BASE_URL", sandbox.url)
-    monkeypatch.setenv("SIDOS_CRM__TOKEN", TOKEN)
-    monkeypatch.setenv("SIDOS_STATE__URL", f"sqlite:///{tmp_path / 'state.db'}")
-    monkeypatch.setenv("SIDOS_LOGGING__LEVEL", "warning")
-    monkeypatch.setenv("SIDOS_CRM__SEARCH_HORIZON_SECONDS", "0")
-    monkeypatch.setenv("SIDOS_CRM__SEARCH_LOOKBACK_SECONDS", "0")
-    return write_config(tmp_path / "config")
 
 
 @pytest.fixture

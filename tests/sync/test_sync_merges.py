@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
 from connectors.hubspot.sandbox import SandboxServer
 from connectors.hubspot.schema import DUPLICATE_OF, PARTNER_ID, UNITS
+from sync.cli import app
 from sync.plan import Operation
 from sync.run import RunReport, execute
-from sync.settings import Settings
+from sync.settings import Settings, load_settings
 from sync.state import open_store
 from tests.sync.conftest import Person, calls, with_sync
 
 LOW_THRESHOLD = 0.5
+runner = CliRunner()
 
 
 def merge_calls(sandbox: SandboxServer) -> int:
@@ -263,3 +270,87 @@ def test_sync_auto_merged_company_a_person_edits_counts_for_itself(
     evidence = {m.ref.id for p in rerun.resolved.partners for m in p.records}
     assert survivor in evidence
     assert {team["name"] for team in owner.teams} <= units_of(sandbox, survivor)
+
+
+def test_sync_review_executes_only_the_merges_a_person_approved(
+    sandbox: SandboxServer, config: Path
+) -> None:
+    """Under `review`, `approve-merge` lets the next sync merge that partner only."""
+    settings = load_settings(config)
+    first = execute(settings, kind="sync")
+    listed = runner.invoke(app, ["review", "merges", "--json", "--config", str(config)])
+    candidates = json.loads(listed.output)
+    chosen = candidates[0]
+
+    approved = runner.invoke(
+        app, ["review", "approve-merge", chosen["partner_id"], "--config", str(config)]
+    )
+    second = execute(settings, kind="sync")
+    third = execute(settings, kind="sync")
+
+    assert listed.exit_code == 0 and approved.exit_code == 0, approved.output
+    proposed = {(op.company_id, op.merged_id) for op in first.plan.proposals}
+    assert {(chosen["primary"], other) for other in chosen["others"]} <= proposed
+    assert sorted(merged_pairs(second)) == sorted(
+        (chosen["primary"], other) for other in chosen["others"]
+    )
+    assert merge_calls(sandbox) == len(chosen["others"])
+    assert second.plan.proposals and third.plan.merges == []
+    assert chosen["partner_id"] not in {op.partner_id for op in third.plan.proposals}
+
+
+def test_review_approve_merge_of_one_company_leaves_the_others_proposed(
+    sandbox: SandboxServer, config: Path
+) -> None:
+    """Naming companies approves those merges only."""
+    settings = load_settings(config)
+    execute(settings, kind="sync")
+    listed = runner.invoke(app, ["review", "merges", "--json", "--config", str(config)])
+    chosen = next(c for c in json.loads(listed.output) if len(c["others"]) > 1)
+    first, *rest = chosen["others"]
+
+    runner.invoke(
+        app,
+        [
+            "review",
+            "approve-merge",
+            chosen["partner_id"],
+            first,
+            "--config",
+            str(config),
+        ],
+    )
+    again = runner.invoke(app, ["review", "merges", "--json", "--config", str(config)])
+    second = execute(settings, kind="sync")
+
+    [shown] = [
+        c for c in json.loads(again.output) if c["partner_id"] == chosen["partner_id"]
+    ]
+    assert shown["approved"] == [first]
+    assert merged_pairs(second) == [(chosen["primary"], first)]
+    still = {op.merged_id for op in second.plan.proposals}
+    assert set(rest) <= still
+
+
+def test_review_approve_merge_refuses_a_company_the_partner_does_not_hold(
+    sandbox: SandboxServer, config: Path
+) -> None:
+    """An unknown partner or company is refused with what to do, and nothing kept."""
+    execute(load_settings(config), kind="sync")
+    listed = runner.invoke(app, ["review", "merges", "--json", "--config", str(config)])
+    chosen = json.loads(listed.output)[0]
+
+    unknown_partner = runner.invoke(
+        app, ["review", "approve-merge", "p-000000000000", "--config", str(config)]
+    )
+    unknown_company = runner.invoke(
+        app,
+        ["review", "approve-merge", chosen["partner_id"], "1", "--config", str(config)],
+    )
+
+    assert unknown_partner.exit_code == 1
+    assert "sidos review merges" in unknown_partner.output
+    assert unknown_company.exit_code == 1
+    assert "choose among" in unknown_company.output
+    store = open_store(load_settings(config).state.url)
+    assert store.load_decisions() == []
