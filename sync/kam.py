@@ -19,6 +19,8 @@ from mappings.categories import CATEGORY_IDS
 from mappings.problems import validate_model
 from mappings.yamlfile import read_yaml
 
+STRATEGIC_FLAG = "strategic"
+
 
 class KamCondition(BaseModel):
     """What a partner must have for a rule to name its KAM; all given must hold."""
@@ -101,6 +103,7 @@ class KamReport:
     """The assignments and the problems an admin should act on."""
 
     assignments: dict[str, Assignment] = field(default_factory=dict)
+    strategic: set[str] = field(default_factory=set)
     strategic_without_kam: list[str] = field(default_factory=list)
     unknown_kams: dict[str, list[str]] = field(default_factory=dict)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
@@ -136,7 +139,9 @@ def assign_kams(
         if len({rule.kam.lower() for rule in matching}) > 1 and listed is None:
             report.conflicts[partner.partner_id] = [rule.name for rule in matching]
         choice = _choose(listed, matching)
-        strategic = listed is not None or "strategic" in partner.flags
+        strategic = listed is not None or STRATEGIC_FLAG in partner.flags
+        if strategic:
+            report.strategic.add(partner.partner_id)
         if choice is None:
             if strategic:
                 report.strategic_without_kam.append(partner.partner_id)
@@ -182,6 +187,6 @@ def _matches(condition: KamCondition, partner: KamFacts) -> bool:
         ),
         not condition.focus or bool(partner.flags & set(condition.focus)),
         condition.strategic is None
-        or condition.strategic == ("strategic" in partner.flags),
+        or condition.strategic == (STRATEGIC_FLAG in partner.flags),
     )
     return all(checks)

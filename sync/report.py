@@ -25,6 +25,7 @@ import structlog
 
 from mappings.categories import CATEGORIES, category
 from mappings.errors import SidosError
+from sync.kam import STRATEGIC_FLAG
 from sync.state import StateStore
 from sync.state.partners import PartnerRow
 from sync.state.store import RunRow
@@ -33,7 +34,6 @@ log = structlog.get_logger()
 
 Language = Literal["fi", "sv", "en"]
 
-STRATEGIC = "strategic"
 # The column of partners that no unit was recorded for.
 NO_UNIT = "(no unit)"
 LIST_SEPARATOR = "; "
@@ -173,7 +173,7 @@ def build_report(
         unit_totals={unit: unit_totals[unit] for unit in units},
         shared=tuple(shared),
         strategic_without_kam=tuple(
-            row for row in ordered if STRATEGIC in row.flags and not row.kam_email
+            row for row in ordered if STRATEGIC_FLAG in row.flags and not row.kam_email
         ),
     )
 
@@ -249,7 +249,7 @@ def partner_records(partners: Iterable[PartnerRow]) -> list[dict[str, Any]]:
             "category_fi": category_label(row.category, "fi"),
             "category_en": category_label(row.category, "en"),
             "secondary": list(row.secondary),
-            "strategic": STRATEGIC in row.flags,
+            "strategic": STRATEGIC_FLAG in row.flags,
             "flags": list(row.flags),
             "units": list(row.units),
             "unit_count": len(row.units),

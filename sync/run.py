@@ -26,7 +26,14 @@ from sync.desired import (
     companies_by_partner,
     default_policies,
 )
-from sync.kam import KamConfig, KamFacts, KamReport, assign_kams, load_kam_config
+from sync.kam import (
+    STRATEGIC_FLAG,
+    KamConfig,
+    KamFacts,
+    KamReport,
+    assign_kams,
+    load_kam_config,
+)
 from sync.pipeline import (
     PullReport,
     Resolved,
@@ -267,7 +274,7 @@ def partner_states(
                 golden=partner.golden,
                 category=classification.primary,
                 secondary=classification.secondary,
-                strategic="strategic" in classification.flags,
+                strategic=partner.partner_id in kam.strategic,
                 units=tuple(sorted(partner.units)),
                 staff_count=len(partner.staff),
                 companies=tuple(grouped.get(partner.partner_id, ())),
@@ -295,7 +302,7 @@ def _save_partners(
             category=resolved.classifications[partner.partner_id].primary,
             rule=resolved.classifications[partner.partner_id].rule,
             secondary=resolved.classifications[partner.partner_id].secondary,
-            flags=tuple(sorted(resolved.classifications[partner.partner_id].flags)),
+            flags=_flags(report, partner.partner_id),
             units=tuple(sorted(partner.units)),
             staff=tuple(sorted(partner.staff)),
             staff_count=len(partner.staff),
@@ -311,6 +318,15 @@ def _save_partners(
         report.run_id, [*resolved.resolution.links, *resolved.resolution.reviews]
     )
     store.replace_set_aside(report.run_id, resolved.set_aside)
+
+
+def _flags(report: RunReport, partner_id: str) -> tuple[str, ...]:
+    # A partner kam.yaml lists as strategic is strategic whatever the rules say.
+    assert report.resolved is not None
+    flags = set(report.resolved.classifications[partner_id].flags)
+    if partner_id in report.kam.strategic:
+        flags.add(STRATEGIC_FLAG)
+    return tuple(sorted(flags))
 
 
 def _primary_ids(

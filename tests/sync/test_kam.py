@@ -97,6 +97,7 @@ def test_assign_kams_explicit_strategic_partner_wins_over_rules() -> None:
 
     assert report.assignments["p-1"].owner_id == "502"
     assert report.assignments["p-1"].strategic
+    assert report.strategic == {"p-1"}
 
 
 def test_assign_kams_strategic_partner_without_kam_is_reported() -> None:
@@ -106,6 +107,7 @@ def test_assign_kams_strategic_partner_without_kam_is_reported() -> None:
     report = assign_kams([_facts()], config, OWNERS)
 
     assert report.strategic_without_kam == ["p-1"]
+    assert report.strategic == {"p-1"}
     assert report.assignments == {}
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from connectors.hubspot.sandbox import SandboxServer
-from connectors.hubspot.schema import CATEGORY, PARTNER_ID
+from connectors.hubspot.schema import CATEGORY, PARTNER_ID, STRATEGIC
 from sync.run import RunReport, execute
 from sync.settings import Settings
-from tests.sync.conftest import Person, with_policies, write_calls
+from sync.state import open_store
+from tests.sync.conftest import Person, crm_state, with_policies, write_calls
+
+ALMA_MEDIA = "1944757-4"  # listed in config/kam.yaml as strategic, with no KAM
 
 UNUSED_BUSINESS_ID = "2999990-3"
 
@@ -109,3 +112,23 @@ def customer_company_other_than(report: RunReport, partner_id: str) -> tuple[str
         ):
             return partner.partner_id, member.ref.id
     raise AssertionError("the demo account has only one single-company customer")
+
+
+def test_sync_marks_a_partner_kam_yaml_lists_as_strategic(
+    sandbox: SandboxServer, settings: Settings
+) -> None:
+    """A partner strategic only by kam.yaml is written and stored as strategic."""
+    report = execute(settings, kind="sync")
+
+    assert report.resolved is not None
+    [partner_id] = [
+        partner.partner_id
+        for partner in report.resolved.partners
+        if partner.golden.business_id == ALMA_MEDIA
+    ]
+    flags = report.resolved.classifications[partner_id].flags
+    [row] = open_store(settings.state.url).partners.find(partner_id)
+    assert "strategic" not in flags
+    assert partner_id in report.kam.strategic
+    assert "strategic" in row.flags
+    assert crm_state(sandbox)[partner_id][STRATEGIC] == "true"
