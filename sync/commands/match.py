@@ -60,7 +60,11 @@ def match(
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option("--id-column", help="Header of the record id. Default: row."),
+        typer.Option(
+            "--id-column",
+            help="Header of the record id. Default: a unique 'id' column, else "
+            "the row number.",
+        ),
     ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add the evidence of each record's link.")
@@ -140,3 +144,5 @@ def _print_summary(
     )
     used = ", ".join(f"{field}={header!r}" for field, header in table.columns.items())
     console.print(f"Columns used: {used}", highlight=False)
+    source = repr(table.id_column) if table.id_column else "row numbers"
+    console.print(f"Record ids: {source}", highlight=False)

@@ -118,6 +118,9 @@ class InputError(ValueError):
     """Raised when the input file or a column option cannot be used."""
 
 
+ID_HEADERS = frozenset({"id", "record_id", "recordid"})
+
+
 @dataclass(slots=True)
 class Table:
     """The records of a file, with the id each row is known by."""
@@ -125,6 +128,7 @@ class Table:
     ids: list[str]
     organisations: list[Organisation]
     columns: dict[str, str]
+    id_column: str | None = None
 
 
 def parse_column_options(options: Sequence[str]) -> dict[str, str]:
@@ -159,7 +163,9 @@ def read_table(
     Args:
         path: the CSV file.
         columns: headers chosen by the user, by field; the rest are recognised.
-        id_column: the header holding each record's id; row numbers when None.
+        id_column: the header holding each record's id. When None, a header
+            named ``id`` (or ``record_id``) whose values are unique and filled is
+            used, else row numbers.
 
     Returns:
         The ids and organisations, in file order.
@@ -175,6 +181,7 @@ def read_table(
             f"--id-column {id_column!r} is not a header of {path}; "
             f"the headers are {', '.join(headers)}"
         )
+    id_column = id_column or _recognised_id_column(rows, headers)
     ids = [
         row.get(id_column, "") if id_column else str(number)
         for number, row in enumerate(rows, start=1)
@@ -182,7 +189,16 @@ def read_table(
     organisations = [
         _organisation(f"{number:09d}", row, chosen) for number, row in enumerate(rows)
     ]
-    return Table(ids, organisations, chosen)
+    return Table(ids, organisations, chosen, id_column)
+
+
+def _recognised_id_column(rows: list[dict[str, str]], headers: list[str]) -> str | None:
+    for header in headers:
+        if header.strip().lower().replace(" ", "_") in ID_HEADERS:
+            values = [row.get(header, "") for row in rows]
+            if all(values) and len(set(values)) == len(values):
+                return header
+    return None
 
 
 def _read_rows(path: Path) -> tuple[list[dict[str, str]], list[str]]:

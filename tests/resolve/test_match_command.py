@@ -62,6 +62,23 @@ def test_match_recognised_headers_give_partner_per_row(tmp_path: Path) -> None:
     assert "3 records → 2 partners (1 duplicates)" in result.output
 
 
+def test_match_unique_id_header_gives_the_ids(tmp_path: Path) -> None:
+    """A column named Id with unique values is the record id; one with repeats not."""
+    unique = "Id,nimi\n17,Pirkan Kone Oy\n4,PIRKAN KONE\n"
+    repeated = "id,nimi\n17,Pirkan Kone Oy\n17,PIRKAN KONE\n"
+    outputs = []
+    for name, text in (("unique.csv", unique), ("repeated.csv", repeated)):
+        source, out = write(tmp_path, name, text), tmp_path / f"out-{name}"
+        result = runner.invoke(build_app(), ["match", str(source), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs.append((result.output, [row["id"] for row in read_rows(out)]))
+
+    assert outputs[0][1] == ["17", "4"]
+    assert "Record ids: 'Id'" in outputs[0][0]
+    assert outputs[1][1] == ["1", "2"]
+    assert "Record ids: row numbers" in outputs[1][0]
+
+
 def test_match_column_and_id_column_options_are_used(tmp_path: Path) -> None:
     """``--column`` names the name column and ``--id-column`` the ids."""
     source, out = write(tmp_path, "in.csv", ROWS), tmp_path / "out.csv"
