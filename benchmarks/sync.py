@@ -42,6 +42,7 @@ from connectors.hubspot.account import account_limiter
 from connectors.hubspot.sandbox import SandboxServer
 from connectors.hubspot.sandbox.routing import Reply
 from sync.logs import configure_logging
+from sync.plan import Operation
 from sync.run import RunReport, execute
 from sync.settings import Settings, load_settings
 
@@ -323,8 +324,20 @@ def measure_sync(
         "calls": dict(rerun.api_calls),
         "writes": sum(delta["calls"][name] for name in WRITE_ENDPOINTS),
         "operations": len(rerun.plan.operations),
+        "first": [_operation_text(op) for op in rerun.plan.operations[:3]],
         "429": dict(delta["throttled"]),
     }
+
+
+def _operation_text(operation: Operation) -> str:
+    changes = ", ".join(
+        f"{change.field} {change.old!r}->{change.new!r}" for change in operation.changes
+    )
+    target = operation.company_id or "new company"
+    return (
+        f"{operation.kind} {operation.partner_id} {target}: {changes} "
+        f"({operation.reason})"
+    )
 
 
 def print_figures(results: list[dict[str, Any]], command: str) -> None:
@@ -349,6 +362,7 @@ def print_figures(results: list[dict[str, Any]], command: str) -> None:
             ("429 served during sync", _kinds(sync["429"]) or "0"),
             ("rerun: writes", f"{figures['rerun']['writes']}"),
             ("rerun: operations planned", f"{figures['rerun']['operations']}"),
+            *(("rerun: operation", text) for text in figures["rerun"]["first"]),
             ("rerun: calls by kind", _kinds(figures["rerun"]["calls"])),
             ("rerun: time", f"{figures['rerun']['seconds']:.1f} s"),
             (
