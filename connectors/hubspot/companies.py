@@ -20,7 +20,8 @@ log = structlog.get_logger(__name__)
 
 COMPANIES_PATH = "/crm/v3/objects/companies"
 BATCH_LIMIT = 100
-SYSTEM_PROPERTIES = ("hs_lastmodifieddate", "hs_merged_object_ids", "createdate")
+MODIFIED_PROPERTY = "hs_lastmodifieddate"
+SYSTEM_PROPERTIES = (MODIFIED_PROPERTY, "hs_merged_object_ids", "createdate")
 
 
 def list_companies(
@@ -137,11 +138,15 @@ def to_record(source: str, company: Company) -> SourceRecord:
         company: the company read.
 
     Returns:
-        The record, its fields being the properties read.
+        The record, its fields being the properties read but the modification
+        time, which is the record's ``modified_at``: kept apart, a company whose
+        only change is sidos's own write read back compares equal to the snapshot
+        that write was folded into, and keeps the time people last changed it.
     """
+    fields = {k: v for k, v in company.properties.items() if k != MODIFIED_PROPERTY}
     return SourceRecord(
         ref=SourceRef(source, company.id),
-        fields=dict(company.properties),
+        fields=fields,
         modified_at=company.modified_at(),
         archived=company.archived,
     )

@@ -29,7 +29,7 @@ from typing import Any
 import structlog
 
 from connectors.http import JSONClient
-from connectors.hubspot.companies import COMPANIES_PATH
+from connectors.hubspot.companies import COMPANIES_PATH, MODIFIED_PROPERTY
 from connectors.hubspot.models import Company, CompanyPage, parse
 
 log = structlog.get_logger(__name__)
@@ -37,7 +37,7 @@ log = structlog.get_logger(__name__)
 SEARCH_PATH = f"{COMPANIES_PATH}/search"
 SEARCH_LIMIT = 200
 SEARCH_CAP = 10_000
-MODIFIED = "hs_lastmodifieddate"
+MODIFIED = MODIFIED_PROPERTY
 OBJECT_ID = "hs_object_id"
 
 

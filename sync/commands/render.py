@@ -129,6 +129,17 @@ def render_kams(
         return
     names = _partner_names(report)
     console.print(f"  KAMs: {len(kam.assignments)} partners have one")
+    by_kam: dict[str, list[str]] = {}
+    for partner_id, assignment in sorted(kam.assignments.items()):
+        by_kam.setdefault(assignment.email, []).append(
+            names.get(partner_id, partner_id)
+        )
+    for email, partners in sorted(by_kam.items(), key=lambda item: -len(item[1])):
+        console.print(
+            f"    {email} ({len(partners)}): " + _some_names(sorted(partners), limit),
+            markup=False,
+            highlight=False,
+        )
     if kam.strategic_without_kam:
         missing = [names.get(pid, pid) for pid in kam.strategic_without_kam]
         console.print(
