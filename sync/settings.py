@@ -2,7 +2,8 @@
 
 Every setting can be replaced by an environment variable named ``SIDOS_`` plus its path
 joined by ``__`` (``SIDOS_CRM__BASE_URL``, ``SIDOS_STATE__URL``). Secrets are accepted
-only from the environment (``SIDOS_CRM__TOKEN``) and never from the YAML file.
+only from the environment (``SIDOS_CRM__TOKEN``) or a file it names
+(``SIDOS_CRM__TOKEN_FILE``, e.g. a container secret), never from the YAML file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -64,6 +66,11 @@ class CRMSettings(Strict):
     name: str = "hubspot"
     base_url: str = "https://api.hubapi.com"
     token: SecretStr | None = None
+    token_file: Path | None = Field(
+        None,
+        description="a file holding the token (a container or Kubernetes secret); "
+        "read when no token is set",
+    )
     timeout_seconds: float = Field(30.0, gt=0)
     rate_limit: RateLimit = RateLimit()
     rate_margin: float = Field(
@@ -95,6 +102,20 @@ class CRMSettings(Strict):
         }
     )
     policies: dict[str, FieldPolicy] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _token_from_file(self) -> CRMSettings:
+        if self.token is not None or self.token_file is None:
+            return self
+        try:
+            text = self.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(
+                f"token_file {self.token_file} cannot be read ({exc.strerror}); "
+                "mount the secret there or unset SIDOS_CRM__TOKEN_FILE"
+            ) from exc
+        self.token = SecretStr(text) if text else None
+        return self
 
 
 class CSVSourceSettings(Strict):
