@@ -10,12 +10,13 @@ and give no domain.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from stdnum.exceptions import ValidationError
-from stdnum.fi import alv, ytunnus
+from stdnum.fi import ytunnus
 
 __all__ = [
     "SHARED_DOMAINS",
@@ -103,6 +104,7 @@ _SECOND_LEVEL = frozenset(
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
 _HOST = re.compile(r"^[\w\-]+(\.[\w\-]+)+$")
 _PHONE = re.compile(r"\+?\d[\d\s().\-/]{3,}\d")
+_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1)
 _PLAIN_ID = re.compile(r"(?:FI)?(\d{7})-?(\d)\Z")
 _NON_DIGIT = re.compile(r"\D")
 _PATH = re.compile(r"[/?#\s]")
@@ -146,7 +148,7 @@ def check_business_id(raw: str | None) -> BusinessIdCheck:
     if not raw:
         return BusinessIdCheck(None, "missing")
     plain = _PLAIN_ID.match(raw)
-    if plain and alv.checksum(plain[1] + plain[2]) == 0:
+    if plain and _checksum(plain[1] + plain[2]) == 0:
         return BusinessIdCheck(f"{plain[1]}-{plain[2]}")
     found = _ID_IN_TEXT.search(raw or "")
     written = found.group() if found else raw or ""
@@ -254,6 +256,13 @@ def _registrable(host: str) -> str:
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
+
+
+def _checksum(digits: str) -> int:
+    # stdnum's ``alv.checksum``, without its generator: the test runs once for each
+    # distinct id of a run, hundreds of thousands of times in a large one.
+    total: int = sum(map(operator.mul, _CHECK_WEIGHTS, map(int, digits)))
+    return total % 11
 
 
 def _describe(exc: ValidationError) -> str:

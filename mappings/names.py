@@ -23,10 +23,8 @@ from functools import lru_cache
 
 from mappings._legal_forms import (
     FORM_KINDS,
-    FORM_WORDS,
     INNER_FORMS,
     LEGAL_FORMS,
-    MAX_FORM_TOKENS,
 )
 from mappings._places import list_municipalities
 
@@ -243,7 +241,7 @@ def _without_abbreviation_note(name: str) -> str:
     # One word in capitals in brackets after a name that is not itself in capitals
     # abbreviates the name or a programme: "Pirkanmaan liitto (EAKR)". A word in
     # brackets in any other case may tell sites apart: "Mary Crane Center (Molade)".
-    match = _ABBREVIATION_NOTE.search(name)
+    match = _ABBREVIATION_NOTE.search(name) if ")" in name else None
     if match is None or not match.group(1).isupper():
         return name
     head = name[: match.start()]
@@ -251,6 +249,8 @@ def _without_abbreviation_note(name: str) -> str:
 
 
 def _codes(forms: list[str]) -> tuple[str, ...]:
+    if len(forms) == 1:
+        return (LEGAL_FORMS[tuple(forms[0].split())],)
     return tuple(dict.fromkeys(LEGAL_FORMS[tuple(form.split())] for form in forms))
 
 
@@ -295,8 +295,9 @@ def _tokenise(text: str) -> list[str]:
     if "'" in text:
         text = _POSSESSIVE.sub("", text).replace("'", "")
     words = _WORD.findall(text.replace("&", " and ") if "&" in text else text)
-    words = [ABBREVIATIONS.get(word, word) for word in words]
-    if any(len(word) == 1 for word in words):
+    if not ABBREVIATIONS.keys().isdisjoint(words):
+        words = [ABBREVIATIONS.get(word, word) for word in words]
+    if min(map(len, words), default=0) == 1:
         return _merge_initials(words)
     return words
 
@@ -336,7 +337,7 @@ def _strip_forms(tokens: list[str]) -> tuple[list[str], list[str], str | None]:
         forms.append(" ".join(tokens[-size:]))
         tokens = tokens[:-size]
     middle = tokens[1:-1]
-    if any(token in INNER_FORMS for token in middle):
+    if not INNER_FORMS.isdisjoint(middle):
         forms.extend(token for token in middle if token in INNER_FORMS)
         kept = [token for token in middle if token not in INNER_FORMS]
         tokens = [tokens[0], *kept, tokens[-1]]
@@ -344,21 +345,32 @@ def _strip_forms(tokens: list[str]) -> tuple[list[str], list[str], str | None]:
 
 
 def _match_prefix(tokens: list[str]) -> int:
-    if tokens[0] not in FORM_WORDS:
-        return 0
-    for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
-        if tuple(tokens[:size]) in LEGAL_FORMS:
+    for size in _SIZES_BY_FIRST.get(tokens[0], ()):
+        if size <= len(tokens) and tuple(tokens[:size]) in LEGAL_FORMS:
             return size
     return 0
 
 
 def _match_suffix(tokens: list[str]) -> int:
-    if tokens[-1] not in FORM_WORDS:
-        return 0
-    for size in range(min(MAX_FORM_TOKENS, len(tokens)), 0, -1):
-        if tuple(tokens[-size:]) in LEGAL_FORMS:
+    for size in _SIZES_BY_LAST.get(tokens[-1], ()):
+        if size <= len(tokens) and tuple(tokens[-size:]) in LEGAL_FORMS:
             return size
     return 0
+
+
+def _sizes_by(end: int) -> dict[str, tuple[int, ...]]:
+    # The lengths of the legal forms that begin (end 0) or end (end -1) with each
+    # word, longest first: the only sizes worth trying at that end of a name.
+    sizes: dict[str, set[int]] = {}
+    for form in LEGAL_FORMS:
+        sizes.setdefault(form[end], set()).add(len(form))
+    return {
+        word: tuple(sorted(lengths, reverse=True)) for word, lengths in sizes.items()
+    }
+
+
+_SIZES_BY_FIRST = _sizes_by(0)
+_SIZES_BY_LAST = _sizes_by(-1)
 
 
 _PLACES: frozenset[str] = frozenset(fold(place) for place in list_municipalities())

@@ -34,26 +34,25 @@ def generate_candidates(features: Features, *, window: int) -> Pairs:
     Returns:
         Two aligned arrays of row numbers, sorted by left then right.
     """
-    name_rank = _rank(features.name_text)
-    reversed_rank = _rank(
-        np.array([text[::-1] for text in features.name_text], dtype=object)
-    )
+    texts = features.name_text.tolist()
+    name_order = _sorted_rows(texts)
+    reversed_order = _sorted_rows([text[::-1] for text in texts])
     address_key = _combine(features.house, features.street)
     wide = window * EQUAL_KEY_FACTOR
     narrow = max(1, window - 1)
     everyone = np.zeros(features.size, dtype=np.int64)
     blocks: list[Pairs] = [
-        pairs_in_blocks(features.domain, name_rank, window=wide),
-        pairs_in_blocks(features.phone, name_rank, window=wide),
-        pairs_in_blocks(address_key, name_rank, window=wide),
-        pairs_in_blocks(features.name_id, name_rank, window=wide),
-        pairs_in_blocks(everyone, name_rank, window=narrow),
-        pairs_in_blocks(everyone, reversed_rank, window=narrow),
+        pairs_in_blocks(features.domain, name_order, window=wide),
+        pairs_in_blocks(features.phone, name_order, window=wide),
+        pairs_in_blocks(address_key, name_order, window=wide),
+        pairs_in_blocks(features.name_id, name_order, window=wide),
+        pairs_in_blocks(everyone, name_order, window=narrow),
+        pairs_in_blocks(everyone, reversed_order, window=narrow),
     ]
     for column in range(DISTINCTIVE_TOKENS):
         blocks.append(
             pairs_in_blocks(
-                features.tokens[:, column].astype(np.int64), name_rank, window=window
+                features.tokens[:, column].astype(np.int64), name_order, window=window
             )
         )
 
@@ -61,20 +60,20 @@ def generate_candidates(features: Features, *, window: int) -> Pairs:
 
 
 def pairs_in_blocks(
-    key: npt.NDArray[np.int64], order_key: npt.NDArray[np.int64], *, window: int
+    key: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], *, window: int
 ) -> Pairs:
     """Pair each record with the next ``window`` records of its block.
 
     Args:
         key: the block of each record; ``-1`` keeps a record out of every block.
-        order_key: the order of records inside a block.
+        rows: every row number once, in the order records take inside a block.
         window: how many following records each record is paired with.
 
     Returns:
         The pairs, each with the smaller row number first.
     """
-    present = np.flatnonzero(key >= 0)
-    order = present[np.lexsort((order_key[present], key[present]))]
+    rows = rows[key[rows] >= 0]
+    order = rows[np.argsort(key[rows], kind="stable")]
     sorted_key = key[order]
     lefts, rights = [], []
     for offset in range(1, window + 1):
@@ -95,11 +94,11 @@ def _unique(blocks: list[Pairs], size: int) -> Pairs:
     return codes // size, codes % size
 
 
-def _rank(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
-    order = np.argsort(values, kind="stable")
-    rank = np.empty(len(values), dtype=np.int64)
-    rank[order] = np.arange(len(values))
-    return rank
+def _sorted_rows(texts: list[str]) -> npt.NDArray[np.int64]:
+    # Python's own sort compares strings far faster than numpy does on an object
+    # array; it is stable, so equal texts keep their row order.
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    return np.fromiter(order, dtype=np.int64, count=len(texts))
 
 
 def _combine(

@@ -65,14 +65,9 @@ class ScoredPairs:
     def __post_init__(self) -> None:
         self.codes = self.left * self.size + self.right
 
-    def all_pairs(self) -> tuple[Int, Int, Float]:
-        """Return the candidates and the pairs scored later, as one set of arrays."""
-        parts = [(self.left, self.right, self.probability), *self.discovered]
-        return (
-            np.concatenate([part[0] for part in parts]),
-            np.concatenate([part[1] for part in parts]),
-            np.concatenate([part[2] for part in parts]),
-        )
+    def parts(self) -> list[tuple[Int, Int, Float]]:
+        """Return the candidates, then each batch of pairs scored later."""
+        return [(self.left, self.right, self.probability), *self.discovered]
 
     def lookup(self, left: Int, right: Int, scorer: Scorer) -> Float:
         """Return the probability of each pair, scoring those not yet scored.

@@ -52,18 +52,22 @@ class Explainer:
 
     def __init__(self, weights: Weights) -> None:
         self.prior = weights.prior_weight
-        self.entries = [
-            [
-                (
-                    name,
-                    weights.level_weight(field, level),
-                    round(weights.level_weight(field, level), 2),
-                )
-                for level, name in enumerate(LEVELS[field])
-            ]
+        self.shown_prior = round(self.prior, 2)
+        self.columns = [
+            (
+                field,
+                _SHOWN[field],
+                [
+                    (
+                        name,
+                        weights.level_weight(field, level),
+                        round(weights.level_weight(field, level), 2),
+                    )
+                    for level, name in enumerate(LEVELS[field])
+                ],
+            )
             for field in FIELDS
         ]
-        self.attributes = [_SHOWN[field] for field in FIELDS]
 
     def describe(
         self,
@@ -91,13 +95,14 @@ class Explainer:
         """
         fields: dict[str, Any] = {}
         total = self.prior
-        for column, level in enumerate(levels):
+        for (field, attribute, entries), level in zip(
+            self.columns, levels, strict=True
+        ):
             if level == NULL:
                 continue
-            name, weight, shown_weight = self.entries[column][level]
+            name, weight, shown_weight = entries[level]
             total += weight
-            attribute = self.attributes[column]
-            fields[FIELDS[column]] = {
+            fields[field] = {
                 "left": getattr(left, attribute),
                 "right": getattr(right, attribute),
                 "level": name,
@@ -108,7 +113,7 @@ class Explainer:
         fields["name"]["similarity"] = round(name_similarity, 3)
         fields["name"]["overlap"] = round(name_overlap, 3)
         return {
-            "prior": round(self.prior, 2),
+            "prior": self.shown_prior,
             "match_weight": round(total, 2),
             "fields": fields,
         }

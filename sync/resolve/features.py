@@ -8,10 +8,11 @@ document frequency over the records being resolved, so that words such as "oy" o
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,8 +26,16 @@ from mappings.identifiers import (
 from mappings.model import Organisation
 from mappings.names import GENERIC_TOKENS, NormalisedName, fold, normalise_name
 from sync.resolve.address import parse_address
+from sync.resolve.arrays import unique_values
 
-__all__ = ["TOP_TOKENS", "Features", "build_features", "format_business_id"]
+__all__ = [
+    "TOP_TOKENS",
+    "Features",
+    "NameColumns",
+    "build_features",
+    "format_business_id",
+    "format_business_ids",
+]
 
 TOP_TOKENS = 6
 REFERENCE_SIZE = 2000
@@ -36,13 +45,16 @@ PHONE_DIGITS = 7
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 ObjectArray = npt.NDArray[np.object_]
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+NameForm = tuple[tuple[str, ...], tuple[str, ...], str | None]
+"""What a normalised name carries besides its words: legal forms, codes, place."""
 
 
 @dataclass(slots=True)
 class Features:
     """Columns of the organisations being resolved, one row per record."""
 
-    names: list[NormalisedName]
     name_text: ObjectArray
     name_id: IntArray
     joined_id: IntArray
@@ -53,6 +65,7 @@ class Features:
     total_weight: FloatArray
     vocabulary: list[str]
     kinds: IntArray
+    names: NameColumns
     business_id: IntArray
     domain: IntArray
     phone: IntArray
@@ -65,11 +78,50 @@ class Features:
     @property
     def size(self) -> int:
         """Return the number of records."""
-        return len(self.names)
+        return len(self.business_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NameColumns:
+    """Each record's normalised name, laid out at a few pointers per record.
+
+    Kept as objects, the normalised names would outweigh every other column. A
+    name is its text, shared with ``Features.name_text``, and ``forms[form[row]]``:
+    the legal forms, codes and place it carries, shared by the records that carry
+    the same.
+    """
+
+    text: ObjectArray
+    form: IntArray
+    forms: list[NameForm]
+
+    def normalised(self, row: int) -> NormalisedName:
+        """Return a record's name as ``normalise_name`` read it.
+
+        The tokens are the text's words: ``normalise_name`` joins its tokens with
+        single spaces, and no token holds a space.
+
+        Args:
+            row: the record's row.
+
+        Returns:
+            The normalised name.
+        """
+        text = self.text[row]
+        forms, codes, place = self.forms[self.form[row]]
+        return NormalisedName(text, tuple(text.split()), forms, codes, place)
+
+    def legal_form(self, row: int) -> str | None:
+        """Return the canonical code of the first legal form in a record's name."""
+        codes = self.forms[self.form[row]][1]
+        return codes[0] if codes else None
 
 
 def build_features(organisations: Sequence[Organisation]) -> Features:
     """Normalise every organisation and lay its values out in columns.
+
+    Each distinct value (a name, a domain, an address as written) is normalised
+    once, however many records carry it.
 
     Args:
         organisations: the records, in the order their rows should have.
@@ -77,79 +129,157 @@ def build_features(organisations: Sequence[Organisation]) -> Features:
     Returns:
         The columns.
     """
-    names = _normalised_names(organisations)
-    tokens, weights, totals, vocabulary = _weigh_tokens(names)
-    addresses = [
-        parse_address(org.address) if org.address else None for org in organisations
-    ]
+    return Features(**_name_columns(organisations), **_record_columns(organisations))
 
-    return Features(
-        names=names,
-        name_text=np.array([name.text for name in names], dtype=object),
-        name_id=_factorise([name.text or None for name in names]),
-        joined_id=_factorise([name.text.replace(" ", "") or None for name in names]),
-        name_length=np.array([len(name.text) for name in names], dtype=np.int64),
-        numbers=_factorise([_numbers(name) for name in names]),
-        tokens=tokens,
-        token_weights=weights,
-        total_weight=totals,
-        vocabulary=vocabulary,
-        kinds=_kind_masks(names),
-        business_id=_business_ids(organisations),
-        domain=_factorise([normalise_domain(org.domain) for org in organisations]),
-        phone=_factorise([_phone_key(org.phone) for org in organisations]),
-        postcode=_factorise(
-            [normalise_postcode(org.postcode) for org in organisations]
+
+def _name_columns(organisations: Sequence[Organisation]) -> dict[str, Any]:
+    """Return the columns read from the names, keyed by ``Features`` field."""
+    names, name_of = _normalised_names(organisations)
+    text_of = _factorise([name.text for name in names])
+    texts = _Texts.of(names, text_of)
+    name_id = text_of[name_of]
+    tokens, weights, totals, vocabulary = _weigh_tokens(texts, name_id)
+    row_text = np.where(name_id >= 0, name_id, len(texts.names))
+    name_text = np.array([*texts.text, ""], dtype=object)[row_text]
+    name_form, forms = _name_forms(names)
+    joined = _factorise([text.replace(" ", "") for text in texts.text])
+    numbers = _factorise([_numbers(name) for name in texts.names])
+    return {
+        "name_text": name_text,
+        "name_id": name_id,
+        "joined_id": _with_none(joined)[row_text],
+        "name_length": np.array([len(text) for text in texts.text] + [0])[row_text],
+        "numbers": _with_none(numbers)[row_text],
+        "tokens": tokens[row_text],
+        "token_weights": weights[row_text],
+        "total_weight": totals[row_text],
+        "vocabulary": vocabulary,
+        "kinds": _kind_masks(names)[name_of],
+        "names": NameColumns(name_text, name_form[name_of], forms),
+    }
+
+
+def _record_columns(organisations: Sequence[Organisation]) -> dict[str, Any]:
+    """Return the columns read from the other fields, keyed by ``Features`` field."""
+    addresses = _apply([org.address for org in organisations], parse_address)
+    return {
+        "business_id": _business_ids(organisations),
+        "domain": _factorise(
+            _apply([org.domain for org in organisations], normalise_domain)
         ),
-        city=_factorise([_city(org) for org in organisations]),
-        house=_factorise([parsed.house if parsed else None for parsed in addresses]),
-        street=_factorise([parsed.street if parsed else None for parsed in addresses]),
-        address=np.array(
+        "phone": _factorise(_apply([org.phone for org in organisations], _phone_key)),
+        "postcode": _factorise(
+            _apply([org.postcode for org in organisations], normalise_postcode)
+        ),
+        "city": _factorise(_apply([org.municipality for org in organisations], _city)),
+        "house": _factorise([parsed.house if parsed else None for parsed in addresses]),
+        "street": _factorise(
+            [parsed.street if parsed else None for parsed in addresses]
+        ),
+        "address": np.array(
             [parsed.key if parsed else "" for parsed in addresses], dtype=object
         ),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The distinct non-empty normalised names, each with one name that has it."""
+
+    text: list[str]
+    names: list[NormalisedName]
+
+    @classmethod
+    def of(cls, names: list[NormalisedName], text_of: IntArray) -> _Texts:
+        """Pick the first name of each distinct text, numbered by ``text_of``."""
+        values, first = np.unique(text_of, return_index=True)
+        chosen = [names[index] for index in first[values >= 0].tolist()]
+        return cls([name.text for name in chosen], chosen)
+
+
+def _normalised_names(
+    organisations: Sequence[Organisation],
+) -> tuple[list[NormalisedName], IntArray]:
+    index: dict[str, int] = {}
+    name_of = np.fromiter(
+        (index.setdefault(org.name or "", len(index)) for org in organisations),
+        dtype=np.int64,
+        count=len(organisations),
     )
-
-
-def _normalised_names(organisations: Sequence[Organisation]) -> list[NormalisedName]:
-    cache: dict[str, NormalisedName] = {}
-    names = []
-    for org in organisations:
-        name = cache.get(org.name)
-        if name is None:
-            name = cache[org.name] = normalise_name(org.name or "")
-        names.append(name)
-    return names
+    return [normalise_name(name) for name in index], name_of
 
 
 def _weigh_tokens(
-    names: list[NormalisedName],
+    texts: _Texts, name_id: IntArray
 ) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray, list[str]]:
-    distinct = {name.text: name for name in names}
-    uses = Counter(name.text for name in names)
-    frequency: Counter[str] = Counter()
-    for text, name in distinct.items():
-        for token in set(name.tokens):
-            frequency[token] += uses[text]
-    vocabulary = sorted(frequency)
-    ids = {token: index for index, token in enumerate(vocabulary)}
-    size = max(len(names), REFERENCE_SIZE)
-    weight = {
-        token: math.log(size / count)
-        * (GENERIC_FACTOR if token in GENERIC_TOKENS else 1.0)
-        for token, count in frequency.items()
-    }
-    row_of = {text: row for row, text in enumerate(distinct)}
-    tokens = np.full((len(distinct), TOP_TOKENS), -1, dtype=np.int32)
-    weights = np.zeros((len(distinct), TOP_TOKENS), dtype=np.float32)
-    totals = np.zeros(len(distinct), dtype=np.float32)
-    for row, name in enumerate(distinct.values()):
-        unique = sorted(set(name.tokens), key=lambda token: (-weight[token], token))
-        top = unique[:TOP_TOKENS]
-        tokens[row, : len(top)] = [ids[token] for token in top]
-        weights[row, : len(top)] = [weight[token] for token in top]
-        totals[row] = sum(weight[token] for token in unique)
-    index = np.array([row_of[name.text] for name in names], dtype=np.int64)
-    return tokens[index], weights[index], totals[index], vocabulary
+    """Return each distinct text's heaviest tokens, their weights and its total.
+
+    The arrays have one row per distinct text and a last, empty row for records
+    without a name. A token's weight is ``log(size / f)`` for a token in the names
+    of ``f`` records, reduced for generic words; a text's tokens are ordered by
+    weight, then alphabetically, and its total sums them in that order.
+    """
+    count = len(texts.names)
+    row, token, vocabulary = _token_table([name.tokens for name in texts.names])
+    uses = np.bincount(name_id[name_id >= 0], minlength=count)
+    frequency = np.bincount(token, weights=uses[row], minlength=len(vocabulary))
+    size = max(len(name_id), REFERENCE_SIZE)
+    weight_of = np.array(
+        [
+            math.log(size / used) * (GENERIC_FACTOR if word in GENERIC_TOKENS else 1.0)
+            for word, used in zip(vocabulary, frequency.tolist(), strict=True)
+        ],
+        dtype=np.float64,
+    )
+    return (*_heaviest(row, token, weight_of[token], count + 1), vocabulary)
+
+
+def _heaviest(
+    row: IntArray, token: IntArray, weight: npt.NDArray[np.float64], rows: int
+) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray]:
+    """Return each row's ``TOP_TOKENS`` heaviest tokens, their weights, its total."""
+    order = np.lexsort((token, -weight, row))
+    row, token, weight = row[order], token[order], weight[order]
+    rank = np.arange(len(row)) - np.searchsorted(row, row)
+    top = rank < TOP_TOKENS
+    tokens = np.full((rows, TOP_TOKENS), -1, dtype=np.int32)
+    weights = np.zeros((rows, TOP_TOKENS), dtype=np.float32)
+    tokens[row[top], rank[top]] = token[top]
+    weights[row[top], rank[top]] = weight[top]
+    totals = np.bincount(row, weights=weight, minlength=rows).astype(np.float32)
+    return tokens, weights, totals
+
+
+def _token_table(
+    token_lists: list[tuple[str, ...]],
+) -> tuple[IntArray, IntArray, list[str]]:
+    """Return the distinct ``(row, token)`` pairs and the sorted vocabulary.
+
+    Token numbers are positions in the vocabulary, so they sort as the words do.
+    """
+    words = list(itertools.chain.from_iterable(token_lists))
+    vocabulary = sorted(dict.fromkeys(words))
+    position = {word: index for index, word in enumerate(vocabulary)}
+    flat = np.fromiter(map(position.__getitem__, words), np.int64, len(words))
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    rows = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+    width = max(len(vocabulary), 1)
+    pairs = unique_values(rows * width + flat)
+    return pairs // width, pairs % width, vocabulary
+
+
+def _name_forms(names: list[NormalisedName]) -> tuple[IntArray, list[NameForm]]:
+    """Number the distinct legal forms, codes and places that names carry."""
+    numbers: dict[NameForm, int] = {}
+    form = np.fromiter(
+        (
+            numbers.setdefault((name.legal_forms, name.codes, name.place), len(numbers))
+            for name in names
+        ),
+        dtype=np.int64,
+        count=len(names),
+    )
+    return form, list(numbers)
 
 
 def _numbers(name: NormalisedName) -> str | None:
@@ -159,22 +289,21 @@ def _numbers(name: NormalisedName) -> str | None:
 
 def _kind_masks(names: list[NormalisedName]) -> IntArray:
     bits: dict[str, int] = {}
-    masks = np.zeros(len(names), dtype=np.int64)
-    for row, name in enumerate(names):
-        mask = 0
-        for kind in name.kinds:
-            mask |= 1 << bits.setdefault(kind, len(bits))
-        masks[row] = mask
-    return masks
+    masks: dict[tuple[str, ...], int] = {}
+    for codes, name in {name.codes: name for name in names}.items():
+        masks[codes] = sum(1 << bits.setdefault(kind, len(bits)) for kind in name.kinds)
+    return np.fromiter((masks[name.codes] for name in names), np.int64, len(names))
 
 
 def _business_ids(organisations: Sequence[Organisation]) -> IntArray:
-    values = np.full(len(organisations), -1, dtype=np.int64)
-    for row, org in enumerate(organisations):
-        valid = org.business_id or normalise_business_id(org.business_id_raw)
-        if valid:
-            values[row] = int(valid.replace("-", ""))
-    return values
+    written = [(org.business_id, org.business_id_raw) for org in organisations]
+    return np.array(_apply(written, _business_id_number), dtype=np.int64)
+
+
+def _business_id_number(written: tuple[str | None, str | None]) -> int:
+    valid, raw = written
+    valid = valid or normalise_business_id(raw)
+    return int(valid.replace("-", "")) if valid else -1
 
 
 def format_business_id(value: int) -> str | None:
@@ -192,23 +321,56 @@ def format_business_id(value: int) -> str | None:
     return f"{digits[:7]}-{digits[7]}"
 
 
-def _phone_key(phone: str | None) -> str | None:
+def format_business_ids(values: IntArray) -> list[str | None]:
+    """Return ``format_business_id`` of each value, one shared string per id.
+
+    Args:
+        values: ids as stored in ``Features.business_id``.
+
+    Returns:
+        The formatted ids, aligned with ``values``.
+    """
+    distinct, position = np.unique(values, return_inverse=True)
+    texts = [format_business_id(value) for value in distinct.tolist()]
+    return [texts[index] for index in position.tolist()]
+
+
+def _phone_key(phone: str) -> str | None:
     digits = normalise_phone(phone)
     return digits[-PHONE_DIGITS:] if digits else None
 
 
-def _city(org: Organisation) -> str | None:
-    # A place in a name ("Luonnonvarakeskus, Tampere") says where a unit or an
-    # office is, not the municipality the organisation is registered in.
-    if not org.municipality:
-        return None
-    return fold(org.municipality).strip() or None
+def _city(municipality: str) -> str | None:
+    # Only the municipality field counts: a place in a name ("Luonnonvarakeskus,
+    # Tampere") says where a unit or an office is, not the municipality the
+    # organisation is registered in.
+    return fold(municipality).strip() or None
 
 
-def _factorise(values: list[str | None]) -> IntArray:
-    ids: dict[str, int] = {}
-    codes = np.full(len(values), -1, dtype=np.int64)
-    for row, value in enumerate(values):
-        if value:
-            codes[row] = ids.setdefault(value, len(ids))
-    return codes
+def _apply(values: Sequence[K | None], function: Callable[[K], T]) -> list[T | None]:
+    """Return ``function`` of each non-empty value, computed once per distinct one.
+
+    Args:
+        values: the values as the records hold them.
+        function: the normalisation; its result for a given value never varies.
+
+    Returns:
+        The normalised values, None where the value was empty.
+    """
+    results = {value: function(value) for value in dict.fromkeys(values) if value}
+    return [results[value] if value else None for value in values]
+
+
+def _with_none(codes: IntArray) -> IntArray:
+    """Append the code of a missing value, for the row of records without a name."""
+    return np.append(codes, -1)
+
+
+def _factorise(values: Sequence[Hashable | None]) -> IntArray:
+    """Number the distinct non-empty values in order of appearance; empty is -1."""
+    ids: dict[Hashable, int] = {}
+    return np.fromiter(
+        (ids.setdefault(value, len(ids)) if value else -1 for value in values),
+        dtype=np.int64,
+        count=len(values),
+    )

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from mappings.identifiers import normalise_business_id
 from mappings.model import Activity, Organisation, SourceRef
+from mappings.names import NormalisedName
 from sync.resolve.golden_name import choose_name
 from sync.settings import MatchingSettings
 
@@ -42,7 +43,10 @@ SCALAR_FIELDS: tuple[str, ...] = (
     "owner_id",
 )
 GOLDEN_SOURCE = "sidos"
+_scalars = attrgetter(*SCALAR_FIELDS)
+_every_field = attrgetter(*(field.name for field in dataclasses.fields(Organisation)))
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+_EMPTY: frozenset[str] = frozenset()
 
 
 def golden_source(partner_id: str) -> SourceRef:
@@ -56,6 +60,7 @@ def build_golden(
     settings: MatchingSettings,
     *,
     business_ids: Sequence[str | None] | None = None,
+    names: Sequence[NormalisedName] | None = None,
 ) -> Organisation:
     """Build a partner's golden record from its members.
 
@@ -65,6 +70,7 @@ def build_golden(
         settings: the matching settings holding the source orders.
         business_ids: the members' valid business ids, when already known;
             otherwise they are validated here.
+        names: ``normalise_name`` of the members' names, when already known.
 
     Returns:
         The golden organisation, with ref ``sidos:<partner_id>``.
@@ -78,46 +84,48 @@ def build_golden(
         business_ids = [_valid_id(member) for member in members]
     if len(members) == 1:
         return _single(partner_id, members[0], business_ids[0])
+    known: Sequence[NormalisedName | None] = names or [None] * len(members)
     facts = [
-        _Facts.of(member, valid)
-        for member, valid in zip(members, business_ids, strict=True)
+        _Facts.of(member, valid, name)
+        for member, valid, name in zip(members, business_ids, known, strict=True)
     ]
     ranked = _ranked(facts, settings.source_priority)
-    values: dict[str, Any] = {}
-    for field in SCALAR_FIELDS:
-        order = settings.field_priority.get(field)
-        candidates = ranked if order is None else _ranked(facts, order)
-        values[field] = _survivor(field, candidates, settings)
-
-    return dataclasses.replace(
-        Organisation(ref=golden_source(partner_id), name=""),
-        **values,
-        roles=frozenset().union(*(member.roles for member in members)),
-        units=frozenset().union(*(member.units for member in members)),
-        staff=frozenset().union(*(member.staff for member in members)),
+    return Organisation(
+        ref=golden_source(partner_id),
+        **_survivors(facts, ranked, settings),
+        roles=_union([member.roles for member in members]),
+        units=_union([member.units for member in members]),
+        staff=_union([member.staff for member in members]),
         activities=_activities(members),
         updated_at=max((m.updated_at for m in members if m.updated_at), default=None),
         extra=_extra(ranked),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What ranking needs to know of one member, worked out once."""
 
     member: Organisation
     values: dict[str, Any]
     updated: float
+    filled: int
+    name: NormalisedName | None
 
     @classmethod
-    def of(cls, member: Organisation, business_id: str | None) -> _Facts:
+    def of(
+        cls,
+        member: Organisation,
+        business_id: str | None,
+        name: NormalisedName | None,
+    ) -> _Facts:
         """Work out the facts of one member with its valid business id."""
-        values = {name: getattr(member, name) for name in SCALAR_FIELDS}
+        values = dict(zip(SCALAR_FIELDS, _scalars(member), strict=True))
         values["business_id"] = business_id
         updated = member.updated_at or _OLDEST
         if updated.tzinfo is None:
             updated = updated.replace(tzinfo=UTC)
-        return cls(member, values, updated.timestamp())
+        filled = sum(map(bool, values.values()))
+        return cls(member, values, updated.timestamp(), filled, name)
 
 
 def _valid_id(member: Organisation) -> str | None:
@@ -127,12 +135,13 @@ def _valid_id(member: Organisation) -> str | None:
 def _single(
     partner_id: str, member: Organisation, business_id: str | None
 ) -> Organisation:
-    return dataclasses.replace(
-        member,
-        ref=golden_source(partner_id),
-        business_id=business_id,
-        business_id_raw=None if business_id else member.business_id_raw,
-    )
+    # The member's copy, built directly: ``dataclasses.replace`` costs several
+    # times as much, and most partners of a large run have a single member.
+    golden = Organisation(*_every_field(member))
+    golden.ref = golden_source(partner_id)
+    golden.business_id = business_id
+    golden.business_id_raw = None if business_id else member.business_id_raw
+    return golden
 
 
 def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
@@ -143,17 +152,41 @@ def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
             not fact.values["business_id"],
             position.get(fact.member.ref.source, len(order)),
             -fact.updated,
-            -sum(1 for value in fact.values.values() if value),
+            -fact.filled,
             fact.member.ref,
         )
 
     return sorted(facts, key=rank)
 
 
-def _survivor(field: str, candidates: list[_Facts], settings: MatchingSettings) -> Any:
-    if field == "name" and settings.golden_name == "quality":
-        return choose_name([fact.member.name for fact in candidates])
-    return next((fact.values[field] for fact in candidates if fact.values[field]), None)
+def _survivors(
+    facts: list[_Facts], ranked: list[_Facts], settings: MatchingSettings
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in SCALAR_FIELDS:
+        order = settings.field_priority.get(field)
+        candidates = ranked if order is None else _ranked(facts, order)
+        if field == "name" and settings.golden_name == "quality":
+            values[field] = choose_name(
+                [fact.member.name for fact in candidates],
+                normalised=[fact.name for fact in candidates],
+            )
+            continue
+        values[field] = None
+        for fact in candidates:
+            if value := fact.values[field]:
+                values[field] = value
+                break
+    return values
+
+
+def _union(sets: list[frozenset[str]]) -> frozenset[str]:
+    # A union of empty sets would be a new empty set of a few hundred bytes for
+    # every golden record; a member's own set is as good when it is the only one.
+    filled = [values for values in sets if values]
+    if len(filled) <= 1:
+        return filled[0] if filled else _EMPTY
+    return frozenset().union(*filled)
 
 
 def _activities(members: Sequence[Organisation]) -> tuple[Activity, ...]:

@@ -36,11 +36,10 @@ best-ranked member's name is taken as it is.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
+from typing import NamedTuple, TypeVar
 
-from mappings.names import fold, normalise_name, strip_qualifiers
+from mappings.names import NormalisedName, fold, normalise_name, strip_qualifiers
 
 __all__ = ["ACRONYM_LENGTH", "FORM_SPELLINGS", "MIN_WORD", "choose_name"]
 
@@ -69,10 +68,10 @@ FORM_SPELLINGS: dict[str, str] = {
 
 _WORD = re.compile(r"[^\W_]+")
 _PROPER, _ODD_FORM, _UPPER, _LOWER = range(4)
+H = TypeVar("H", bound=Hashable)
 
 
-@dataclass(frozen=True, slots=True)
-class _Written:
+class _Written(NamedTuple):
     """What the rules read of one written name."""
 
     name: str
@@ -84,43 +83,54 @@ class _Written:
     casing: int
 
     @classmethod
-    def of(cls, name: str) -> _Written:
-        """Read a non-empty name as written."""
+    def of(cls, name: str, known: NormalisedName | None = None) -> _Written:
+        """Read a non-empty name as written, given ``normalise_name(name)`` if known."""
         head = strip_qualifiers(name)
-        normalised = normalise_name(head)
+        normalised = (
+            known if known is not None and head == name else normalise_name(head)
+        )
         return cls(
-            name=name,
-            form=normalised.text,
-            tokens=normalised.tokens,
-            codes=normalised.codes,
-            acronym=_is_acronym(head, normalised.tokens),
-            qualified=head != name.strip() or normalised.place is not None,
-            casing=_casing(name),
+            name,
+            normalised.text,
+            normalised.tokens,
+            normalised.codes,
+            _is_acronym(head, normalised.tokens),
+            head != name.strip() or normalised.place is not None,
+            _casing(name),
         )
 
 
-def choose_name(names: Sequence[str | None]) -> str | None:
+def choose_name(
+    names: Sequence[str | None],
+    *,
+    normalised: Sequence[NormalisedName | None] | None = None,
+) -> str | None:
     """Return the golden name among the members' names.
 
     Args:
         names: the members' names, best-ranked member first; empty ones are skipped.
+        normalised: ``normalise_name`` of each name, aligned with ``names``, when
+            already known; saves normalising each name again.
 
     Returns:
         The name the rules in the module docstring choose, or None when every name
         is empty.
     """
-    written = [_Written.of(name) for name in names if name and name.strip()]
-    if not written:
-        return None
-    forms = Counter(item.form for item in written)
+    known = dict(zip(names, normalised or [None] * len(names), strict=True))
+    given = [name for name in names if name and name.strip()]
+    if len(set(given)) <= 1:
+        return given[0] if given else None
+    read = {name: _Written.of(name, known[name]) for name in dict.fromkeys(given)}
+    written = [read[name] for name in given]
+    forms = _tally(item.form for item in written)
     in_longer = {
         token
         for item in written
         if sum(len(token) >= MIN_WORD for token in item.tokens) > 1
         for token in item.tokens
     }
-    form_codes = Counter((item.form, item.codes) for item in written)
-    spellings = Counter(item.name for item in written)
+    form_codes = _tally((item.form, item.codes) for item in written)
+    spellings = _tally(given)
 
     def key(rank: int) -> tuple[int, ...]:
         item = written[rank]
@@ -139,19 +149,48 @@ def choose_name(names: Sequence[str | None]) -> str | None:
     return written[min(range(len(written)), key=key)].name
 
 
+def _tally(values: Iterable[H]) -> dict[H, int]:
+    # ``Counter`` costs more to set up than counting the few names of a partner.
+    counts: dict[H, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
 def _casing(name: str) -> int:
     """Grade a name's case, best first: proper, odd legal form, ALL CAPS, lowercase.
 
     Proper is capitals and small letters mixed, with the short legal forms spelled
     as usual ("Oy", "ry"); a name without letters counts as proper.
     """
-    letters = [char for char in name if char.isalpha()]
+    case = _ascii_case(name) if name.isascii() else _case(name)
+    if case != _PROPER:
+        return case
+    words = _WORD.findall(name)
+    odd = any(FORM_SPELLINGS.get(word.lower(), word) != word for word in words)
+    return _ODD_FORM if odd else _PROPER
+
+
+def _ascii_case(name: str) -> int:
+    # In ASCII the letters are a-z and A-Z, so comparing the name with its upper
+    # and lower case tells what ``_case`` tells, without a test per character.
+    upper, lower = name.upper(), name.lower()
+    if upper == lower:
+        return _PROPER
+    if name == upper:
+        return _UPPER
+    return _LOWER if name == lower else _PROPER
+
+
+def _case(name: str) -> int:
+    letters = "".join(filter(str.isalpha, name))
     if not letters:
         return _PROPER
-    if not any(char.islower() for char in letters):
+    if not any(map(str.islower, letters)):
         return _UPPER
-    if not any(char.isupper() for char in letters):
+    if not any(map(str.isupper, letters)):
         return _LOWER
+    return _PROPER
     words = _WORD.findall(name)
     odd = any(FORM_SPELLINGS.get(word.lower(), word) != word for word in words)
     return _ODD_FORM if odd else _PROPER

@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -31,78 +33,187 @@ from sync.resolve.explain import (
     RULE_MODEL,
     Explainer,
 )
-from sync.resolve.features import format_business_id
 from sync.resolve.matching import JOINING, Matching
-from sync.resolve.weights import match_probability
 from sync.settings import MatchingSettings
 
-__all__ = ["collect_links"]
+__all__ = ["LinkRows", "collect_links"]
 
 Int = npt.NDArray[np.int64]
+CHUNK = 1_000_000
+
+
+@dataclass(slots=True)
+class LinkRows:
+    """Links sorted by refs, with the rows of their two records."""
+
+    links: list[Link]
+    left: Int
+    right: Int
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Links of one decision, with the rows of their records (left < right)."""
+
+    decision: str
+    left: Int
+    right: Int
+    links: list[Link]
+
+    @classmethod
+    def of_pairs(cls, decision: str, pairs: Sequence[tuple[int, int]]) -> _Batch:
+        """Make an empty batch for the given row pairs, to be filled in order."""
+        rows = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        return cls(decision, rows[:, 0], rows[:, 1], [])
 
 
 def collect_links(
-    matching: Matching, records: Sequence[Organisation], settings: MatchingSettings
-) -> tuple[list[Link], list[Link]]:
+    matching: Matching,
+    records: Sequence[Organisation],
+    business_ids: Sequence[str | None],
+    settings: MatchingSettings,
+) -> tuple[LinkRows, LinkRows]:
     """Build the match and related links, and the links waiting for review.
 
     Args:
         matching: the arrays of a run.
-        records: the records by row.
+        records: the records by row, in the order of their refs (as ``resolve``
+            sorts them), so that sorting by rows sorts by refs.
+        business_ids: each row's valid business id, formatted, or None.
         settings: the thresholds.
 
     Returns:
         The match and related links, then the review links, each sorted by refs.
     """
-    left, right, probability = matching.pairs.all_pairs()
+    matched = _select(matching, partial(_is_match, settings=settings))
+    unsure = _select(matching, partial(_is_unsure, settings=settings))
+    links = [
+        _business_id_links(matching, records, business_ids),
+        _decision_links(matching, records),
+        _model_links(matching, records, matched[0], matched[1], None),
+        _related_links(matching, records, business_ids, settings),
+    ]
+    reviews = _review_links(matching, records, business_ids, unsure, settings)
+    return _sorted(links), _sorted(reviews)
+
+
+Selected = tuple[Int, Int, npt.NDArray[np.float64]]
+PairTest = Callable[
+    [Matching, Int, Int, npt.NDArray[np.float64]], npt.NDArray[np.bool_]
+]
+
+
+def _select(matching: Matching, test: PairTest) -> Selected:
+    """Return the scored pairs that pass ``test``, a chunk at a time.
+
+    The candidates and the pairs clustering scored later are read separately, in
+    chunks of ``CHUNK``: the tests' temporary arrays then stay small enough to
+    reuse memory instead of mapping fresh pages for each of ten million pairs.
+    """
+    parts = []
+    for left, right, probability in matching.pairs.parts():
+        for start in range(0, len(left), CHUNK):
+            part = slice(start, start + CHUNK)
+            kept = start + np.flatnonzero(
+                test(matching, left[part], right[part], probability[part])
+            )
+            parts.append((left[kept], right[kept], probability[kept]))
+    if not parts:
+        return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    return (
+        np.concatenate([part[0] for part in parts]),
+        np.concatenate([part[1] for part in parts]),
+        np.concatenate([part[2] for part in parts]),
+    )
+
+
+def _is_match(
+    matching: Matching,
+    left: Int,
+    right: Int,
+    probability: npt.NDArray[np.float64],
+    *,
+    settings: MatchingSettings,
+) -> npt.NDArray[np.bool_]:
     labels = matching.labels
-    same = labels[left] == labels[right]
-    match = same & (probability >= settings.match_threshold)
-    links = _business_id_links(matching, records)
-    links += _decision_links(matching, records)
-    chosen = match & ~_decided(matching, left, right)
-    links += _model_links(matching, records, left[chosen], right[chosen], None)
-    links += _related_links(matching, records, settings)
-    reviews = _review_links(matching, records, (left, right, probability), settings)
-    return sorted(links, key=_link_key), sorted(reviews, key=_link_key)
+    match = (labels[left] == labels[right]) & (probability >= settings.match_threshold)
+    chosen: npt.NDArray[np.bool_] = match & ~_decided(matching, left, right)
+    return chosen
+
+
+def _is_unsure(
+    matching: Matching,
+    left: Int,
+    right: Int,
+    probability: npt.NDArray[np.float64],
+    *,
+    settings: MatchingSettings,
+) -> npt.NDArray[np.bool_]:
+    labels = matching.labels
+    domain = matching.features.domain
+    open_pair = (labels[left] != labels[right]) & (probability != BLOCKED)
+    same_domain = (domain[left] >= 0) & (domain[left] == domain[right])
+    wanted = open_pair & ((probability >= settings.review_threshold) | same_domain)
+    chosen: npt.NDArray[np.bool_] = wanted & ~_decided(matching, left, right)
+    return chosen
+
+
+def _sorted(batches: list[_Batch]) -> LinkRows:
+    decisions = sorted({batch.decision for batch in batches})
+    left = np.concatenate([batch.left for batch in batches])
+    right = np.concatenate([batch.right for batch in batches])
+    decision = np.concatenate(
+        [np.full(len(b.left), decisions.index(b.decision)) for b in batches]
+    )
+    order = np.lexsort((decision, right, left))
+    every = [link for batch in batches for link in batch.links]
+    return LinkRows(
+        [every[index] for index in order.tolist()], left[order], right[order]
+    )
 
 
 def _business_id_links(
-    matching: Matching, records: Sequence[Organisation]
-) -> list[Link]:
+    matching: Matching,
+    records: Sequence[Organisation],
+    business_ids: Sequence[str | None],
+) -> _Batch:
     rows = np.flatnonzero(matching.initial != np.arange(len(records)))
-    anchors = matching.initial[rows].tolist()
-    ids = matching.features.business_id[rows].tolist()
-    return [
+    anchors = matching.initial[rows]
+    links = [
         Link(
             records[anchor].ref,
             records[row].ref,
             "match",
             1.0,
             RULE_BUSINESS_ID,
-            {"business_id": format_business_id(value)},
+            {"business_id": business_ids[row]},
         )
-        for row, anchor, value in zip(rows.tolist(), anchors, ids, strict=True)
+        for row, anchor in zip(rows.tolist(), anchors.tolist(), strict=True)
     ]
+    return _Batch("match", anchors, rows, links)
 
 
-def _decision_links(matching: Matching, records: Sequence[Organisation]) -> list[Link]:
-    links = []
-    for (left, right), verdict in sorted(matching.decided.items()):
-        if _business_id_equal(matching, left, right):
-            continue
-        if verdict in JOINING and matching.labels[left] == matching.labels[right]:
-            links.append(
-                Link(
-                    records[left].ref,
-                    records[right].ref,
-                    "match",
-                    1.0,
-                    RULE_DECISION,
-                    {"verdict": verdict},
-                )
-            )
-    return links
+def _decision_links(matching: Matching, records: Sequence[Organisation]) -> _Batch:
+    joined = [
+        (left, right)
+        for (left, right), verdict in sorted(matching.decided.items())
+        if not _business_id_equal(matching, left, right)
+        and verdict in JOINING
+        and matching.labels[left] == matching.labels[right]
+    ]
+    batch = _Batch.of_pairs("match", joined)
+    batch.links = [
+        Link(
+            records[left].ref,
+            records[right].ref,
+            "match",
+            1.0,
+            RULE_DECISION,
+            {"verdict": matching.decided[(left, right)]},
+        )
+        for left, right in joined
+    ]
+    return batch
 
 
 def _model_links(
@@ -112,9 +223,9 @@ def _model_links(
     right: Int,
     decision: str | None,
     rule: str = RULE_MODEL,
-) -> list[Link]:
+) -> _Batch:
     comparison = compare_pairs(matching.features, left, right)
-    probability = match_probability(matching.weights.score(comparison.levels))
+    probability = matching.weights.probability(comparison.levels)
     explainer = Explainer(matching.weights)
     names = matching.features.names
     ids = matching.features.business_id
@@ -134,7 +245,7 @@ def _model_links(
             records[a],
             records[b],
             levels,
-            forms=(names[a].legal_form, names[b].legal_form),
+            forms=(names.legal_form(a), names.legal_form(b)),
             name_similarity=similarity,
             name_overlap=overlap,
         )
@@ -148,34 +259,38 @@ def _model_links(
                 evidence,
             )
         )
-    return links
+    return _Batch(decision or "match", left[kept], right[kept], links)
 
 
 def _related_links(
-    matching: Matching, records: Sequence[Organisation], settings: MatchingSettings
-) -> list[Link]:
-    pairs, comparison = matching.pairs, matching.comparison
-    ids = matching.features.business_id
-    differs = (
-        (ids[pairs.left] >= 0)
-        & (ids[pairs.right] >= 0)
-        & (ids[pairs.left] != ids[pairs.right])
+    matching: Matching,
+    records: Sequence[Organisation],
+    business_ids: Sequence[str | None],
+    settings: MatchingSettings,
+) -> _Batch:
+    pairs = matching.pairs
+    chosen = np.concatenate(
+        [
+            start
+            + np.flatnonzero(
+                _is_related(matching, slice(start, start + CHUNK), settings)
+            )
+            for start in range(0, len(pairs.left), CHUNK)
+        ]
+        or [np.empty(0, np.int64)]
     )
-    similar = np.maximum(comparison.name_ratio, comparison.name_containment) >= (
-        settings.related_threshold
-    )
-    refused = set(matching.refused)
-    chosen = np.flatnonzero(differs & similar)
+    if matching.refused:
+        refused = _codes(matching.refused, matching.pairs.size)
+        chosen = chosen[~np.isin(pairs.codes[chosen], refused)]
+    left, right = pairs.left[chosen], pairs.right[chosen]
     columns = zip(
-        pairs.left[chosen].tolist(),
-        pairs.right[chosen].tolist(),
-        ids[pairs.left[chosen]].tolist(),
-        ids[pairs.right[chosen]].tolist(),
-        np.round(comparison.name_ratio[chosen], 3).tolist(),
-        np.round(comparison.name_containment[chosen], 3).tolist(),
+        left.tolist(),
+        right.tolist(),
+        _shared(np.round(matching.name_ratio[chosen], 3).tolist()),
+        _shared(np.round(matching.name_containment[chosen], 3).tolist()),
         strict=True,
     )
-    return [
+    links = [
         Link(
             records[a].ref,
             records[b].ref,
@@ -183,73 +298,81 @@ def _related_links(
             0.0,
             RULE_BUSINESS_ID_DIFFERS,
             {
-                "business_ids": [format_business_id(id_a), format_business_id(id_b)],
+                "business_ids": [business_ids[a], business_ids[b]],
                 "name_similarity": ratio,
                 "name_containment": containment,
             },
         )
-        for a, b, id_a, id_b, ratio, containment in columns
-        if (a, b) not in refused
+        for a, b, ratio, containment in columns
     ]
+    return _Batch("related", left, right, links)
+
+
+def _is_related(
+    matching: Matching, part: slice, settings: MatchingSettings
+) -> npt.NDArray[np.bool_]:
+    ids = matching.features.business_id
+    left, right = ids[matching.pairs.left[part]], ids[matching.pairs.right[part]]
+    differs = (left >= 0) & (right >= 0) & (left != right)
+    similar = np.maximum(matching.name_ratio[part], matching.name_containment[part])
+    related: npt.NDArray[np.bool_] = differs & (similar >= settings.related_threshold)
+    return related
 
 
 def _review_links(
     matching: Matching,
     records: Sequence[Organisation],
-    scored: tuple[Int, Int, npt.NDArray[np.float64]],
+    business_ids: Sequence[str | None],
+    unsure: Selected,
     settings: MatchingSettings,
-) -> list[Link]:
-    left, right, probability = scored
+) -> list[_Batch]:
+    left, right, probability = unsure
     labels = matching.labels
-    domain = matching.features.domain
-    open_pair = (labels[left] != labels[right]) & (probability != BLOCKED)
-    same_domain = (domain[left] >= 0) & (domain[left] == domain[right])
-    wanted = open_pair & ((probability >= settings.review_threshold) | same_domain)
-    wanted &= ~_decided(matching, left, right)
-    order = np.flatnonzero(wanted)
-    order = order[np.lexsort((right[order], left[order], -probability[order]))]
+    order = np.lexsort((right, left, -probability))
     cluster_pair = np.sort(np.stack([labels[left[order]], labels[right[order]]]), 0)
     _, first = np.unique(cluster_pair, axis=1, return_index=True)
     chosen = np.sort(order[first])
     band = np.digitize(
         probability[chosen], [settings.review_threshold, settings.match_threshold]
     )
-    reviews = []
-    for level, rule in enumerate((RULE_CONFLICT, RULE_MODEL, RULE_CLUSTER)):
-        rows = chosen[band == level]
-        reviews += _model_links(
-            matching, records, left[rows], right[rows], "review", rule
-        )
-    return reviews + [
+    reviews = [
+        _model_links(matching, records, left[rows], right[rows], "review", rule)
+        for level, rule in enumerate((RULE_CONFLICT, RULE_MODEL, RULE_CLUSTER))
+        for rows in [chosen[band == level]]
+    ]
+    conflicts = _Batch.of_pairs("review", matching.refused)
+    conflicts.links = [
         Link(
             records[a].ref,
             records[b].ref,
             "review",
             1.0,
             RULE_DECISION_CONFLICT,
-            {"business_ids": [_business_id(matching, a), _business_id(matching, b)]},
+            {"business_ids": [business_ids[a], business_ids[b]]},
         )
         for a, b in matching.refused
     ]
+    return [*reviews, conflicts]
+
+
+def _shared(values: list[float]) -> list[float]:
+    # Similarities rounded to three decimals take at most a thousand values, and
+    # a large run has a million related links: one float object per value.
+    seen: dict[float, float] = {}
+    return list(map(seen.setdefault, values, values))
+
+
+def _codes(pairs: Sequence[tuple[int, int]], size: int) -> Int:
+    return np.array([a * size + b for a, b in pairs], dtype=np.int64)
 
 
 def _decided(matching: Matching, left: Int, right: Int) -> npt.NDArray[np.bool_]:
     if not matching.decided:
         return np.zeros(len(left), dtype=bool)
     size = len(matching.labels)
-    codes = np.array([a * size + b for a, b in matching.decided], dtype=np.int64)
-    return np.isin(left * size + right, codes)
+    return np.isin(left * size + right, _codes(list(matching.decided), size))
 
 
 def _business_id_equal(matching: Matching, left: int, right: int) -> bool:
     ids = matching.features.business_id
     return bool(ids[left] >= 0 and ids[left] == ids[right])
-
-
-def _business_id(matching: Matching, row: int) -> str | None:
-    return format_business_id(int(matching.features.business_id[row]))
-
-
-def _link_key(link: Link) -> tuple[str, str, str, str, str]:
-    left, right = link.left, link.right
-    return (left.source, left.id, right.source, right.id, link.decision)

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from mappings.model import Organisation, SourceRef
 from sync.model import Link, Partner, ReviewDecision
-from sync.resolve.features import format_business_id
+from sync.resolve.features import NameColumns, format_business_ids
 from sync.resolve.golden import build_golden
 from sync.resolve.identity import assign_partner_ids, cluster_anchor
-from sync.resolve.links import collect_links
-from sync.resolve.matching import Matching, match_records
+from sync.resolve.links import LinkRows, collect_links
+from sync.resolve.matching import match_records, paused_gc
 from sync.resolve.weights import Weights
 from sync.settings import MatchingSettings
 
 __all__ = ["Resolution", "resolve"]
+
+Int = npt.NDArray[np.int64]
 
 
 @dataclass(slots=True)
@@ -61,25 +63,37 @@ def resolve(
     Raises:
         ValueError: when a ref occurs twice, or a decision's verdict is unknown.
     """
+    with paused_gc():
+        return _resolve(organisations, settings, previous or {}, decisions)
+
+
+def _resolve(
+    organisations: Sequence[Organisation],
+    settings: MatchingSettings,
+    previous: Mapping[SourceRef, str],
+    decisions: Sequence[ReviewDecision],
+) -> Resolution:
     records = sorted(organisations, key=_ref_key)
     _check_unique(records)
     matching = match_records(records, settings=settings, decisions=decisions)
-    links, reviews = collect_links(matching, records, settings)
-    groups = _groups(matching)
-    ids = [
-        format_business_id(value) for value in matching.features.business_id.tolist()
-    ]
+    ids = format_business_ids(matching.features.business_id)
+    links, reviews = collect_links(matching, records, ids, settings)
+    groups, group_of = _groups(matching.labels)
+    names = matching.features.names
     weights = matching.weights
+    # The pairs and columns of matching take more memory than anything built
+    # after them; they go before the golden records are built.
     del matching
-    partner_ids = _partner_ids(groups, records, ids, previous or {})
+    partner_ids = _partner_ids(groups, records, ids, previous)
     partners = [
-        _partner(partner_id, rows, records, ids, settings)
+        _partner(partner_id, rows, records, (ids, names), settings)
         for partner_id, rows in zip(partner_ids, groups, strict=True)
     ]
+    del groups, ids, names  # not needed past here, and as large as partner_of
     partner_of = {m.ref: p.partner_id for p in partners for m in p.members}
-    _attach_links(partners, links, partner_of)
+    _attach_links(partners, links, group_of)
 
-    return Resolution(partners, links, reviews, weights, partner_of)
+    return Resolution(partners, links.links, reviews.links, weights, partner_of)
 
 
 def _ref_key(record: Organisation) -> tuple[str, str]:
@@ -87,20 +101,25 @@ def _ref_key(record: Organisation) -> tuple[str, str]:
 
 
 def _check_unique(records: Sequence[Organisation]) -> None:
-    for before, after in itertools.pairwise(records):
-        if before.ref == after.ref:
+    keys = list(map(_ref_key, records))
+    for position, (before, after) in enumerate(itertools.pairwise(keys)):
+        if before == after:
             raise ValueError(
-                f"record {before.ref} occurs more than once; pass each record once, "
-                "merged by its source"
+                f"record {records[position].ref} occurs more than once; pass each "
+                "record once, merged by its source"
             )
 
 
-def _groups(matching: Matching) -> list[list[int]]:
-    order = np.argsort(matching.labels, kind="stable")
-    labels = matching.labels[order]
-    bounds = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1], True]).tolist()
+def _groups(labels: npt.NDArray[np.int64]) -> tuple[list[list[int]], Int]:
+    """Return each group's rows, ascending, and each row's group number."""
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    group_of = np.empty(len(labels), dtype=np.int64)
+    group_of[order] = np.cumsum(starts) - 1
+    bounds = np.flatnonzero(np.r_[starts, True]).tolist()
     rows = order.tolist()
-    return [rows[start:end] for start, end in itertools.pairwise(bounds)]
+    return [rows[start:end] for start, end in itertools.pairwise(bounds)], group_of
 
 
 def _partner_ids(
@@ -110,8 +129,11 @@ def _partner_ids(
     previous: Mapping[SourceRef, str],
 ) -> list[str]:
     refs = [[records[row].ref for row in rows] for rows in groups]
+    # Rows are numbered in ref order, so a group's first ref is its smallest.
     anchors = [
-        cluster_anchor(group_refs, next((ids[row] for row in rows if ids[row]), None))
+        cluster_anchor(
+            group_refs[:1], next((ids[row] for row in rows if ids[row]), None)
+        )
         for group_refs, rows in zip(refs, groups, strict=True)
     ]
     return assign_partner_ids(refs, anchors, previous)
@@ -121,23 +143,30 @@ def _partner(
     partner_id: str,
     rows: list[int],
     records: Sequence[Organisation],
-    ids: list[str | None],
+    known: tuple[list[str | None], NameColumns],
     settings: MatchingSettings,
 ) -> Partner:
+    ids, names = known
     members = [records[row] for row in rows]
     golden = build_golden(
-        partner_id, members, settings, business_ids=[ids[row] for row in rows]
+        partner_id,
+        members,
+        settings,
+        business_ids=[ids[row] for row in rows],
+        names=[names.normalised(row) for row in rows] if len(rows) > 1 else None,
     )
     return Partner(partner_id, members, golden)
 
 
-def _attach_links(
-    partners: list[Partner], links: list[Link], partner_of: dict[SourceRef, str]
-) -> None:
-    by_id: dict[str, list[Link]] = defaultdict(list)
-    for link in links:
-        owners = {partner_of[link.left], partner_of[link.right]}
-        for owner in sorted(owners):
-            by_id[owner].append(link)
-    for partner in partners:
-        partner.links = by_id.get(partner.partner_id, [])
+def _attach_links(partners: list[Partner], links: LinkRows, group_of: Int) -> None:
+    """Give each partner the links that touch it, in the order of ``links``."""
+    owner_left, owner_right = group_of[links.left], group_of[links.right]
+    index = np.arange(len(links.links))
+    across = owner_left != owner_right
+    owner = np.concatenate([owner_left, owner_right[across]])
+    which = np.concatenate([index, index[across]])
+    order = np.lexsort((which, owner))
+    bounds = np.searchsorted(owner[order], np.arange(len(partners) + 1)).tolist()
+    touching = [links.links[number] for number in which[order].tolist()]
+    for number, partner in enumerate(partners):
+        partner.links = touching[bounds[number] : bounds[number + 1]]

@@ -66,10 +66,34 @@ class Weights:
         Returns:
             The match weights.
         """
-        total = np.full(len(levels), self.prior_weight, dtype=np.float64)
+        sizes = self._sizes()
+        return self._by_pattern(sizes)[_pattern_codes(levels, sizes)]
+
+    def probability(self, levels: Levels) -> Float:
+        """Return the match probability of every pair.
+
+        Args:
+            levels: one row per pair, one column per field of ``FIELDS``.
+
+        Returns:
+            The probabilities, ``match_probability`` of the match weights.
+        """
+        sizes = self._sizes()
+        by_pattern = match_probability(self._by_pattern(sizes))
+        return by_pattern[_pattern_codes(levels, sizes)]
+
+    def _sizes(self) -> list[int]:
+        return [len(self.m[field]) + 1 for field in FIELDS]
+
+    def _by_pattern(self, sizes: list[int]) -> Float:
+        # Every combination of levels (a few tens of thousands) is scored once and
+        # pairs look their pattern up: summing per field over ten million pairs
+        # would cost seconds. The sums run in the same order either way.
+        patterns = np.indices(sizes).reshape(len(sizes), -1) - 1
+        total = np.full(patterns.shape[1], self.prior_weight, dtype=np.float64)
         for column, field in enumerate(FIELDS):
             table = np.log2(np.array(self.m[field]) / np.array(self.u[field]))
-            level = levels[:, column]
+            level = patterns[column]
             present = level != NULL
             total[present] += table[level[present]]
         return total
@@ -97,6 +121,16 @@ DEFAULT_WEIGHTS = Weights(
     },
 )
 """Weights used before learning, and as the pseudo-counts that learning starts from."""
+
+
+def _pattern_codes(levels: Levels, sizes: list[int]) -> npt.NDArray[np.int64]:
+    """Number each row's combination of levels, ``NULL`` counting as a level."""
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for column, size in enumerate(sizes):
+        codes *= size
+        codes += levels[:, column]
+        codes += 1
+    return codes
 
 
 def match_probability(weight: Float) -> Float:
