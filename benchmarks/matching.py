@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python -m benchmarks.matching [DATA] [--scale 100000 1000000]
-        [--skip-splink]
+        [--processes 0 1] [--skip-splink]
 
 ``DATA`` is the shared data folder (default ``../shared/data``). Each of sidos's and
 Splink's runs, and each scale run, is a separate process, so that wall time counts
@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     if arguments.worker:
         from benchmarks.workers import run_worker
 
-        figures = run_worker(arguments.worker, arguments.data, arguments.size)
+        figures = run_worker(
+            arguments.worker, arguments.data, arguments.size, arguments.processes[0]
+        )
         print(json.dumps(figures))
         return
     report: dict[str, Any] = {"data": str(arguments.data)}
@@ -44,7 +46,9 @@ def main(argv: list[str] | None = None) -> None:
         report["chicago_splink"] = _in_subprocess("splink-chicago", arguments.data)
     report["name_pairs"] = _name_pairs(arguments.data)
     for size in arguments.scale:
-        report[f"scale_{size}"] = _in_subprocess("sidos-scale", arguments.data, size)
+        for processes in arguments.processes:
+            key = f"scale_{size}" + (f"_processes_{processes}" if processes else "")
+            report[key] = _in_subprocess("sidos-scale", arguments.data, size, processes)
     print(json.dumps(report, indent=2))
 
 
@@ -58,13 +62,23 @@ def _parser() -> argparse.ArgumentParser:
         default=[100_000],
         help="record counts of the synthetic scale runs",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="*",
+        default=[0],
+        help="the matching.processes setting of each scale run, side by side: 0 "
+        "uses every core, 1 only the run's own process",
+    )
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     return parser
 
 
-def _in_subprocess(worker: str, data: Path, size: int = 0) -> dict[str, Any]:
+def _in_subprocess(
+    worker: str, data: Path, size: int = 0, processes: int = 0
+) -> dict[str, Any]:
     command = [
         sys.executable,
         "-m",
@@ -74,6 +88,8 @@ def _in_subprocess(worker: str, data: Path, size: int = 0) -> dict[str, Any]:
         worker,
         "--size",
         str(size),
+        "--processes",
+        str(processes),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -20,25 +20,26 @@ __all__ = ["WORKERS", "run_worker"]
 STARTED = time.perf_counter()
 
 
-def run_worker(name: str, data: Path, size: int) -> dict[str, Any]:
+def run_worker(name: str, data: Path, size: int, processes: int) -> dict[str, Any]:
     """Run one named worker and add its peak memory.
 
     Args:
         name: a key of ``WORKERS``.
         data: the shared data folder.
         size: the number of records, for the scale worker.
+        processes: the matching processes setting, for the scale worker.
 
     Returns:
         The worker's figures.
     """
-    figures = WORKERS[name](data, size)
+    figures = WORKERS[name](data, size, processes)
     figures["peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
     )
     return figures
 
 
-def sidos_chicago(data: Path, size: int) -> dict[str, Any]:
+def sidos_chicago(data: Path, size: int, processes: int) -> dict[str, Any]:
     """Resolve the Chicago records with sidos and score pairs and partners."""
     from benchmarks.chicago import read_chicago
     from sync.resolve import resolve
@@ -85,7 +86,7 @@ def sidos_chicago(data: Path, size: int) -> dict[str, Any]:
     }
 
 
-def splink_chicago(data: Path, size: int) -> dict[str, Any]:
+def splink_chicago(data: Path, size: int, processes: int) -> dict[str, Any]:
     """Run the Splink reference setup on the Chicago records and score it."""
     from benchmarks.splink_chicago import run_splink
 
@@ -104,9 +105,15 @@ def splink_chicago(data: Path, size: int) -> dict[str, Any]:
     }
 
 
-def sidos_scale(data: Path, size: int) -> dict[str, Any]:
-    """Resolve generated Finnish organisations and score against their truth."""
+def sidos_scale(data: Path, size: int, processes: int) -> dict[str, Any]:
+    """Resolve generated Finnish organisations and score against their truth.
+
+    ``tree_peak_rss_mb`` is the sampled peak of this process and the worker
+    processes resolution starts, together, while it resolves.
+    """
+    from benchmarks.memory import TreeSampler
     from benchmarks.synthetic import generate, read_prh_names
+    from sync.parallel import available_cores
     from sync.resolve import resolve
     from sync.settings import MatchingSettings
 
@@ -116,7 +123,10 @@ def sidos_scale(data: Path, size: int) -> dict[str, Any]:
     )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    resolution = resolve(generated.records, settings=MatchingSettings())
+    with TreeSampler() as memory:
+        resolution = resolve(
+            generated.records, settings=MatchingSettings(processes=processes)
+        )
     wall = time.perf_counter() - started
     entity = {
         record.ref: truth
@@ -129,7 +139,9 @@ def sidos_scale(data: Path, size: int) -> dict[str, Any]:
             truth.append(entity[member.ref])
     return {
         "records": size,
+        "processes": processes or available_cores(),
         "resolve_s": round(wall, 2),
+        "tree_peak_rss_mb": round(memory.peak_mb, 1),
         "partners": len(resolution.partners),
         "links": len(resolution.links),
         "review_pairs": len(resolution.reviews),

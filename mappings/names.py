@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,9 +32,12 @@ from mappings._places import list_municipalities
 __all__ = [
     "ABBREVIATIONS",
     "GENERIC_TOKENS",
+    "NameForm",
     "NormalisedName",
     "fold",
     "is_form_conflict",
+    "kinds_of",
+    "name_parts",
     "normalise_name",
     "strip_qualifiers",
 ]
@@ -129,6 +133,10 @@ ABBREVIATIONS: dict[str, str] = {
 """Abbreviated words, folded and without dots, and the words they stand for."""
 
 
+NameForm = tuple[tuple[str, ...], tuple[str, ...], str | None]
+"""What a normalised name carries besides its words: legal forms, codes, place."""
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedName:
     """A name folded, with its legal forms and trailing place taken off.
@@ -152,7 +160,19 @@ class NormalisedName:
     @property
     def kinds(self) -> frozenset[str]:
         """Return the kinds of legal entity the removed forms stand for."""
-        return frozenset(FORM_KINDS[code] for code in self.codes)
+        return kinds_of(self.codes)
+
+
+def kinds_of(codes: tuple[str, ...]) -> frozenset[str]:
+    """Return the kinds of legal entity that legal-form codes stand for.
+
+    Args:
+        codes: canonical legal-form codes, as ``NormalisedName.codes`` holds them.
+
+    Returns:
+        The kinds ("company", "association", …).
+    """
+    return frozenset(FORM_KINDS[code] for code in codes)
 
 
 def fold(text: str) -> str:
@@ -202,6 +222,26 @@ def normalise_name(name: str) -> NormalisedName:
     )
 
 
+def name_parts(names: Sequence[str]) -> list[tuple[str, NameForm]]:
+    """Return ``normalise_name`` of each name as its text and its form.
+
+    Equal forms are one object, so that a million names share a few dozen.
+
+    Args:
+        names: names as written.
+
+    Returns:
+        Each name's text and form, in order.
+    """
+    shared: dict[NameForm, NameForm] = {}
+    parts = []
+    for name in names:
+        normalised = normalise_name(name)
+        form = (normalised.legal_forms, normalised.codes, normalised.place)
+        parts.append((normalised.text, shared.setdefault(form, form)))
+    return parts
+
+
 def strip_qualifiers(name: str) -> str:
     """Return a name as written without the qualifiers that trail it.
 
@@ -219,6 +259,8 @@ def strip_qualifiers(name: str) -> str:
         The name without its trailing qualifiers, stripped of surrounding spaces.
     """
     head = name.strip()
+    if "," not in head and ")" not in head and "/" not in head:
+        return head
     while True:
         shorter = _without_qualifier(head)
         if shorter is None:

@@ -179,6 +179,12 @@ class MatchingSettings(Strict):
     window: int = Field(
         4, ge=1, le=50, description="neighbours compared in each sorted block"
     )
+    processes: int = Field(
+        0,
+        ge=0,
+        description="worker processes that normalise names on large runs; 0 uses "
+        "every core this process may run on, 1 starts none",
+    )
     source_priority: list[str] = Field(
         default_factory=list,
         description="sources in order of trust for golden-record fields",

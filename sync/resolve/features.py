@@ -8,9 +8,9 @@ document frequency over the records being resolved, so that words such as "oy" o
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,7 +24,8 @@ from mappings.identifiers import (
     normalise_postcode,
 )
 from mappings.model import Organisation
-from mappings.names import GENERIC_TOKENS, NormalisedName, fold, normalise_name
+from mappings.names import GENERIC_TOKENS, NameForm, fold, kinds_of, name_parts
+from sync.parallel import ProcessMap
 from sync.resolve.address import parse_address
 from sync.resolve.arrays import unique_values
 
@@ -46,9 +47,10 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 ObjectArray = npt.NDArray[np.object_]
 K = TypeVar("K", bound=Hashable)
+H = TypeVar("H", bound=Hashable)
 T = TypeVar("T")
-NameForm = tuple[tuple[str, ...], tuple[str, ...], str | None]
-"""What a normalised name carries besides its words: legal forms, codes, place."""
+NAMES_CALLER_SHARE = 0.25
+"""The part of the names this process normalises after reading the other fields."""
 
 
 @dataclass(slots=True)
@@ -95,67 +97,71 @@ class NameColumns:
     form: IntArray
     forms: list[NameForm]
 
-    def normalised(self, row: int) -> NormalisedName:
-        """Return a record's name as ``normalise_name`` read it.
-
-        The tokens are the text's words: ``normalise_name`` joins its tokens with
-        single spaces, and no token holds a space.
-
-        Args:
-            row: the record's row.
-
-        Returns:
-            The normalised name.
-        """
-        text = self.text[row]
-        forms, codes, place = self.forms[self.form[row]]
-        return NormalisedName(text, tuple(text.split()), forms, codes, place)
-
     def legal_form(self, row: int) -> str | None:
         """Return the canonical code of the first legal form in a record's name."""
         codes = self.forms[self.form[row]][1]
         return codes[0] if codes else None
 
 
-def build_features(organisations: Sequence[Organisation]) -> Features:
+def build_features(
+    organisations: Sequence[Organisation], *, processes: int = 1
+) -> Features:
     """Normalise every organisation and lay its values out in columns.
 
     Each distinct value (a name, a domain, an address as written) is normalised
-    once, however many records carry it.
+    once, however many records carry it. On a large run most names are normalised
+    in worker processes while this one reads the other fields
+    (``mappings.name_workers``).
 
     Args:
         organisations: the records, in the order their rows should have.
+        processes: the cores to use for names, this process's included.
 
     Returns:
         The columns.
     """
-    return Features(**_name_columns(organisations), **_record_columns(organisations))
+    written, name_of = _distinct_names(organisations)
+    with ProcessMap(
+        name_parts, written, processes=processes, caller_share=NAMES_CALLER_SHARE
+    ) as normalising:
+        records = _record_columns(organisations)
+        parts = normalising.result()
+    texts = [text for text, _ in parts]
+    forms = [form for _, form in parts]
+    return Features(**_name_columns(texts, forms, name_of), **records)
 
 
-def _name_columns(organisations: Sequence[Organisation]) -> dict[str, Any]:
-    """Return the columns read from the names, keyed by ``Features`` field."""
-    names, name_of = _normalised_names(organisations)
-    text_of = _factorise([name.text for name in names])
-    texts = _Texts.of(names, text_of)
+def _name_columns(
+    texts: list[str], forms: list[NameForm], name_of: IntArray
+) -> dict[str, Any]:
+    """Return the columns read from the names, keyed by ``Features`` field.
+
+    Args:
+        texts: each distinct written name's normalised text.
+        forms: each distinct written name's form.
+        name_of: each record's position among the distinct written names.
+    """
+    text_of, distinct = _numbered(texts)
+    token_lists = [text.split() for text in distinct]
     name_id = text_of[name_of]
-    tokens, weights, totals, vocabulary = _weigh_tokens(texts, name_id)
-    row_text = np.where(name_id >= 0, name_id, len(texts.names))
-    name_text = np.array([*texts.text, ""], dtype=object)[row_text]
-    name_form, forms = _name_forms(names)
-    joined = _factorise([text.replace(" ", "") for text in texts.text])
-    numbers = _factorise([_numbers(name) for name in texts.names])
+    tokens, weights, totals, vocabulary = _weigh_tokens(token_lists, name_id)
+    row_text = np.where(name_id >= 0, name_id, len(distinct))
+    name_text = np.array([*distinct, ""], dtype=object)[row_text]
+    form_of, form_list = _numbered(forms)
+    joined = _factorise([text.replace(" ", "") for text in distinct])
+    numbers = _factorise([_numbers(words) for words in token_lists])
     return {
         "name_text": name_text,
         "name_id": name_id,
         "joined_id": _with_none(joined)[row_text],
-        "name_length": np.array([len(text) for text in texts.text] + [0])[row_text],
+        "name_length": np.array([len(text) for text in distinct] + [0])[row_text],
         "numbers": _with_none(numbers)[row_text],
         "tokens": tokens[row_text],
         "token_weights": weights[row_text],
         "total_weight": totals[row_text],
         "vocabulary": vocabulary,
-        "kinds": _kind_masks(names)[name_of],
-        "names": NameColumns(name_text, name_form[name_of], forms),
+        "kinds": _kind_masks(form_list)[form_of][name_of],
+        "names": NameColumns(name_text, form_of[name_of], form_list),
     }
 
 
@@ -182,35 +188,21 @@ def _record_columns(organisations: Sequence[Organisation]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Texts:
-    """The distinct non-empty normalised names, each with one name that has it."""
-
-    text: list[str]
-    names: list[NormalisedName]
-
-    @classmethod
-    def of(cls, names: list[NormalisedName], text_of: IntArray) -> _Texts:
-        """Pick the first name of each distinct text, numbered by ``text_of``."""
-        values, first = np.unique(text_of, return_index=True)
-        chosen = [names[index] for index in first[values >= 0].tolist()]
-        return cls([name.text for name in chosen], chosen)
-
-
-def _normalised_names(
+def _distinct_names(
     organisations: Sequence[Organisation],
-) -> tuple[list[NormalisedName], IntArray]:
+) -> tuple[list[str], IntArray]:
+    """Return the distinct names as written and each record's position among them."""
     index: dict[str, int] = {}
     name_of = np.fromiter(
         (index.setdefault(org.name or "", len(index)) for org in organisations),
         dtype=np.int64,
         count=len(organisations),
     )
-    return [normalise_name(name) for name in index], name_of
+    return list(index), name_of
 
 
 def _weigh_tokens(
-    texts: _Texts, name_id: IntArray
+    token_lists: list[list[str]], name_id: IntArray
 ) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray, list[str]]:
     """Return each distinct text's heaviest tokens, their weights and its total.
 
@@ -219,19 +211,20 @@ def _weigh_tokens(
     of ``f`` records, reduced for generic words; a text's tokens are ordered by
     weight, then alphabetically, and its total sums them in that order.
     """
-    count = len(texts.names)
-    row, token, vocabulary = _token_table([name.tokens for name in texts.names])
+    count = len(token_lists)
+    row, token, vocabulary = _token_table(token_lists)
     uses = np.bincount(name_id[name_id >= 0], minlength=count)
     frequency = np.bincount(token, weights=uses[row], minlength=len(vocabulary))
     size = max(len(name_id), REFERENCE_SIZE)
-    weight_of = np.array(
-        [
-            math.log(size / used) * (GENERIC_FACTOR if word in GENERIC_TOKENS else 1.0)
-            for word, used in zip(vocabulary, frequency.tolist(), strict=True)
-        ],
-        dtype=np.float64,
-    )
+    weight_of = np.log(size / frequency)
+    weight_of[_positions(vocabulary, GENERIC_TOKENS)] *= GENERIC_FACTOR
     return (*_heaviest(row, token, weight_of[token], count + 1), vocabulary)
+
+
+def _positions(vocabulary: list[str], words: Iterable[str]) -> list[int]:
+    """Return the positions of those of ``words`` the sorted vocabulary holds."""
+    found = ((bisect.bisect_left(vocabulary, word), word) for word in words)
+    return [at for at, word in found if at < len(vocabulary) and vocabulary[at] == word]
 
 
 def _heaviest(
@@ -251,7 +244,7 @@ def _heaviest(
 
 
 def _token_table(
-    token_lists: list[tuple[str, ...]],
+    token_lists: list[list[str]],
 ) -> tuple[IntArray, IntArray, list[str]]:
     """Return the distinct ``(row, token)`` pairs and the sorted vocabulary.
 
@@ -268,31 +261,19 @@ def _token_table(
     return pairs // width, pairs % width, vocabulary
 
 
-def _name_forms(names: list[NormalisedName]) -> tuple[IntArray, list[NameForm]]:
-    """Number the distinct legal forms, codes and places that names carry."""
-    numbers: dict[NameForm, int] = {}
-    form = np.fromiter(
-        (
-            numbers.setdefault((name.legal_forms, name.codes, name.place), len(numbers))
-            for name in names
-        ),
-        dtype=np.int64,
-        count=len(names),
-    )
-    return form, list(numbers)
-
-
-def _numbers(name: NormalisedName) -> str | None:
-    digits = sorted(token for token in name.tokens if token.isdigit())
+def _numbers(tokens: list[str]) -> str | None:
+    digits = sorted(token for token in tokens if token.isdigit())
     return " ".join(digits) or None
 
 
-def _kind_masks(names: list[NormalisedName]) -> IntArray:
+def _kind_masks(forms: list[NameForm]) -> IntArray:
+    """Return a bit mask of the kinds of legal entity each distinct form stands for."""
     bits: dict[str, int] = {}
-    masks: dict[tuple[str, ...], int] = {}
-    for codes, name in {name.codes: name for name in names}.items():
-        masks[codes] = sum(1 << bits.setdefault(kind, len(bits)) for kind in name.kinds)
-    return np.fromiter((masks[name.codes] for name in names), np.int64, len(names))
+    masks = [
+        sum(1 << bits.setdefault(kind, len(bits)) for kind in kinds_of(codes))
+        for _, codes, _ in forms
+    ]
+    return np.array(masks, dtype=np.int64)
 
 
 def _business_ids(organisations: Sequence[Organisation]) -> IntArray:
@@ -364,6 +345,21 @@ def _apply(values: Sequence[K | None], function: Callable[[K], T]) -> list[T | N
 def _with_none(codes: IntArray) -> IntArray:
     """Append the code of a missing value, for the row of records without a name."""
     return np.append(codes, -1)
+
+
+def _numbered(values: Sequence[H]) -> tuple[IntArray, list[H]]:
+    """Number the distinct non-empty values in order of appearance; empty is -1.
+
+    Returns:
+        Each value's number, and the distinct values in the order of their numbers.
+    """
+    ids: dict[H, int] = {}
+    numbers = np.fromiter(
+        (ids.setdefault(value, len(ids)) if value else -1 for value in values),
+        dtype=np.int64,
+        count=len(values),
+    )
+    return numbers, list(ids)
 
 
 def _factorise(values: Sequence[Hashable | None]) -> IntArray:

@@ -16,14 +16,14 @@ of all members'.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 from mappings.identifiers import normalise_business_id
 from mappings.model import Activity, Organisation, SourceRef
-from mappings.names import NormalisedName
+from mappings.written import WrittenName
 from sync.resolve.golden_name import choose_name
 from sync.settings import MatchingSettings
 
@@ -44,6 +44,7 @@ SCALAR_FIELDS: tuple[str, ...] = (
 )
 GOLDEN_SOURCE = "sidos"
 _scalars = attrgetter(*SCALAR_FIELDS)
+_ID = SCALAR_FIELDS.index("business_id")
 _every_field = attrgetter(*(field.name for field in dataclasses.fields(Organisation)))
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 _EMPTY: frozenset[str] = frozenset()
@@ -60,7 +61,7 @@ def build_golden(
     settings: MatchingSettings,
     *,
     business_ids: Sequence[str | None] | None = None,
-    names: Sequence[NormalisedName] | None = None,
+    readings: Mapping[str, WrittenName] | None = None,
 ) -> Organisation:
     """Build a partner's golden record from its members.
 
@@ -70,7 +71,8 @@ def build_golden(
         settings: the matching settings holding the source orders.
         business_ids: the members' valid business ids, when already known;
             otherwise they are validated here.
-        names: ``normalise_name`` of the members' names, when already known.
+        readings: how some of the members' names are written, read before
+            (``golden_name.read_names``); the others are read here.
 
     Returns:
         The golden organisation, with ref ``sidos:<partner_id>``.
@@ -84,15 +86,14 @@ def build_golden(
         business_ids = [_valid_id(member) for member in members]
     if len(members) == 1:
         return _single(partner_id, members[0], business_ids[0])
-    known: Sequence[NormalisedName | None] = names or [None] * len(members)
     facts = [
-        _Facts.of(member, valid, name)
-        for member, valid, name in zip(members, business_ids, known, strict=True)
+        _Facts.of(member, valid)
+        for member, valid in zip(members, business_ids, strict=True)
     ]
     ranked = _ranked(facts, settings.source_priority)
     return Organisation(
         ref=golden_source(partner_id),
-        **_survivors(facts, ranked, settings),
+        **_survivors(facts, ranked, settings, readings),
         roles=_union([member.roles for member in members]),
         units=_union([member.units for member in members]),
         staff=_union([member.staff for member in members]),
@@ -106,26 +107,20 @@ class _Facts(NamedTuple):
     """What ranking needs to know of one member, worked out once."""
 
     member: Organisation
-    values: dict[str, Any]
+    values: tuple[Any, ...]
     updated: float
     filled: int
-    name: NormalisedName | None
 
     @classmethod
-    def of(
-        cls,
-        member: Organisation,
-        business_id: str | None,
-        name: NormalisedName | None,
-    ) -> _Facts:
+    def of(cls, member: Organisation, business_id: str | None) -> _Facts:
         """Work out the facts of one member with its valid business id."""
-        values = dict(zip(SCALAR_FIELDS, _scalars(member), strict=True))
-        values["business_id"] = business_id
+        values = _scalars(member)
+        values = (*values[:_ID], business_id, *values[_ID + 1 :])
         updated = member.updated_at or _OLDEST
         if updated.tzinfo is None:
             updated = updated.replace(tzinfo=UTC)
-        filled = sum(map(bool, values.values()))
-        return cls(member, values, updated.timestamp(), filled, name)
+        filled = sum(map(bool, values))
+        return cls(member, values, updated.timestamp(), filled)
 
 
 def _valid_id(member: Organisation) -> str | None:
@@ -149,7 +144,7 @@ def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
 
     def rank(fact: _Facts) -> tuple[Any, ...]:
         return (
-            not fact.values["business_id"],
+            not fact.values[_ID],
             position.get(fact.member.ref.source, len(order)),
             -fact.updated,
             -fact.filled,
@@ -160,21 +155,23 @@ def _ranked(facts: list[_Facts], order: Sequence[str]) -> list[_Facts]:
 
 
 def _survivors(
-    facts: list[_Facts], ranked: list[_Facts], settings: MatchingSettings
+    facts: list[_Facts],
+    ranked: list[_Facts],
+    settings: MatchingSettings,
+    readings: Mapping[str, WrittenName] | None,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for field in SCALAR_FIELDS:
+    for position, field in enumerate(SCALAR_FIELDS):
         order = settings.field_priority.get(field)
         candidates = ranked if order is None else _ranked(facts, order)
         if field == "name" and settings.golden_name == "quality":
             values[field] = choose_name(
-                [fact.member.name for fact in candidates],
-                normalised=[fact.name for fact in candidates],
+                [fact.member.name for fact in candidates], readings=readings
             )
             continue
         values[field] = None
         for fact in candidates:
-            if value := fact.values[field]:
+            if value := fact.values[position]:
                 values[field] = value
                 break
     return values

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from mappings.model import Organisation, SourceRef
 from sync.model import ReviewDecision
+from sync.parallel import available_cores
 from sync.resolve.arrays import first_of_groups
 from sync.resolve.blocking import generate_candidates
 from sync.resolve.cluster import BLOCKED, Limits, ScoredPairs, cluster_records
@@ -91,7 +92,9 @@ def _match(
     settings: MatchingSettings,
     decisions: Sequence[ReviewDecision],
 ) -> Matching:
-    features = build_features(records)
+    features = build_features(
+        records, processes=settings.processes or available_cores()
+    )
     left, right = generate_candidates(features, window=settings.window)
     decided = _decided_pairs(records, decisions)
     cannot = [pair for pair, verdict in decided.items() if verdict == DIFFERENT]

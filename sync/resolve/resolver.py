@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import structlog
 
 from mappings.model import Organisation, SourceRef
+from mappings.written import WrittenName, read_names
 from sync.model import Link, Partner, ReviewDecision
-from sync.resolve.features import NameColumns, format_business_ids
+from sync.parallel import ProcessMap, available_cores
+from sync.resolve.features import format_business_ids
 from sync.resolve.golden import build_golden
 from sync.resolve.identity import assign_partner_ids, cluster_anchor
 from sync.resolve.links import LinkRows, collect_links
@@ -22,6 +26,7 @@ from sync.settings import MatchingSettings
 __all__ = ["Resolution", "resolve"]
 
 Int = npt.NDArray[np.int64]
+log = structlog.get_logger(__name__)
 
 
 @dataclass(slots=True)
@@ -75,24 +80,35 @@ def _resolve(
 ) -> Resolution:
     records = sorted(organisations, key=_ref_key)
     _check_unique(records)
+    processes = settings.processes or available_cores()
+    started = time.perf_counter()
     matching = match_records(records, settings=settings, decisions=decisions)
+    log.info(
+        "resolve.matched",
+        records=len(records),
+        candidates=len(matching.pairs.left),
+        seconds=_since(started),
+    )
     ids = format_business_ids(matching.features.business_id)
-    links, reviews = collect_links(matching, records, ids, settings)
     groups, group_of = _groups(matching.labels)
-    names = matching.features.names
-    weights = matching.weights
-    # The pairs and columns of matching take more memory than anything built
-    # after them; they go before the golden records are built.
-    del matching
-    partner_ids = _partner_ids(groups, records, ids, previous)
+    to_read = _names_to_read(groups, records, settings)
+    with ProcessMap(read_names, to_read, processes=processes) as reading:
+        links, reviews = collect_links(matching, records, ids, settings)
+        weights = matching.weights
+        # The pairs and columns of matching take more memory than anything built
+        # after them; they go before the golden records are built.
+        del matching
+        log.info("resolve.linked", links=len(links.links), seconds=_since(started))
+        partner_ids = _partner_ids(groups, records, ids, previous)
+        readings = dict(zip(to_read, reading.result(), strict=True))
     partners = [
-        _partner(partner_id, rows, records, (ids, names), settings)
+        _partner(partner_id, rows, records, ids, settings, readings)
         for partner_id, rows in zip(partner_ids, groups, strict=True)
     ]
-    del groups, ids, names  # not needed past here, and as large as partner_of
+    del groups, ids, readings  # not needed past here, and as large as partner_of
     partner_of = {m.ref: p.partner_id for p in partners for m in p.members}
     _attach_links(partners, links, group_of)
-
+    log.info("resolve.done", partners=len(partners), seconds=_since(started))
     return Resolution(partners, links.links, reviews.links, weights, partner_of)
 
 
@@ -143,19 +159,38 @@ def _partner(
     partner_id: str,
     rows: list[int],
     records: Sequence[Organisation],
-    known: tuple[list[str | None], NameColumns],
+    ids: list[str | None],
     settings: MatchingSettings,
+    readings: Mapping[str, WrittenName],
 ) -> Partner:
-    ids, names = known
     members = [records[row] for row in rows]
     golden = build_golden(
         partner_id,
         members,
         settings,
         business_ids=[ids[row] for row in rows],
-        names=[names.normalised(row) for row in rows] if len(rows) > 1 else None,
+        readings=readings,
     )
     return Partner(partner_id, members, golden)
+
+
+def _names_to_read(
+    groups: list[list[int]], records: Sequence[Organisation], settings: MatchingSettings
+) -> list[str]:
+    """Return the names that golden names are chosen among: of groups that differ."""
+    if settings.golden_name != "quality":
+        return []
+    names: dict[str, None] = {}
+    for rows in groups:
+        if len(rows) > 1:
+            written = {name for row in rows if (name := records[row].name)}
+            if len(written) > 1:
+                names.update(dict.fromkeys(written))
+    return list(names)
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 2)
 
 
 def _attach_links(partners: list[Partner], links: LinkRows, group_of: Int) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from mappings.names import normalise_name
+from mappings.written import WrittenName, read_names
 from sync.resolve import compare
 from sync.resolve.compare import FIELDS, LEVELS, NULL, compare_pairs
 from sync.resolve.features import (
@@ -29,16 +30,22 @@ NAMES = [
 ]
 
 
-def test_normalised_name_is_rebuilt_as_normalise_name_gives_it() -> None:
-    """Each row's rebuilt name equals ``normalise_name`` of the record's name."""
+def test_name_columns_hold_what_normalise_name_gives() -> None:
+    """Each row's text, form and legal form are ``normalise_name`` of its name."""
     features = build_features(
         [make_org(f"a:{row}", name) for row, name in enumerate(NAMES)]
     )
+    names = features.names
 
     for row, name in enumerate(NAMES):
         expected = normalise_name(name)
-        assert features.names.normalised(row) == expected
-        assert features.names.legal_form(row) == expected.legal_form
+        assert names.text[row] == expected.text
+        assert names.forms[names.form[row]] == (
+            expected.legal_forms,
+            expected.codes,
+            expected.place,
+        )
+        assert names.legal_form(row) == expected.legal_form
 
 
 def test_format_business_ids_formats_each_value_as_format_business_id() -> None:
@@ -84,10 +91,24 @@ def test_compare_pairs_in_many_chunks_equals_one_chunk(
     assert np.array_equal(chunked.name_containment, whole.name_containment)
 
 
-def test_choose_name_with_known_normalisations_chooses_as_without() -> None:
-    """Passing ``normalise_name`` of each name changes nothing but the work done."""
+def test_choose_name_with_readings_chooses_as_without() -> None:
+    """Names read before, some or all, change nothing but the work done."""
     names = ["KATTOMESTARIT OY", "Kattomestarit Oy, Tampere", "Kattomestarit Oy"]
+    readings = dict(zip(names, read_names(names), strict=True))
 
-    known = choose_name(names, normalised=[normalise_name(name) for name in names])
+    every = choose_name(names, readings=readings)
+    some = choose_name(names, readings={names[1]: readings[names[1]]})
 
-    assert known == choose_name(names) == "Kattomestarit Oy"
+    assert every == some == choose_name(names) == "Kattomestarit Oy"
+
+
+def test_read_names_reads_each_name_as_written_name_of_does() -> None:
+    """The batch form gives what the single form gives, with codes shared."""
+    names = [name for name in NAMES if name]
+
+    readings = read_names(names)
+
+    assert readings == [WrittenName.of(name) for name in names]
+    with_oy = [reading.codes for reading in readings if reading.codes == ("oy",)]
+    assert len(with_oy) > 1
+    assert all(codes is with_oy[0] for codes in with_oy)
