@@ -6,7 +6,9 @@ A level's weight is ``log2(m / u)``: *m* is how often true matches show that lev
 into per-field parts that explain it. ``estimate_weights`` learns *m*, *u* and *λ*
 from the candidate pairs themselves by expectation–maximisation (no labels), with
 the defaults below acting as pseudo-counts so that fields seldom filled in keep
-sensible weights.
+sensible weights. A field's levels are ordered by closeness, and learning keeps
+each level's weight at least that of the level below it, pooling levels that the
+sample would put out of order.
 """
 
 from __future__ import annotations
@@ -191,10 +193,40 @@ def _maximise(
     m: dict[str, tuple[float, ...]] = {}
     u: dict[str, tuple[float, ...]] = {}
     for column, field in enumerate(FIELDS):
-        m[field] = _distribution(patterns[:, column], matched, start.m[field])
-        u[field] = _distribution(patterns[:, column], unmatched, start.u[field])
+        ordered = _ordered(
+            _distribution(patterns[:, column], matched, start.m[field]),
+            _distribution(patterns[:, column], unmatched, start.u[field]),
+        )
+        m[field] = tuple(ordered[0].tolist())
+        u[field] = tuple(ordered[1].tolist())
     prior = float(np.clip(matched.sum() / counts.sum(), FLOOR, 1 - FLOOR))
     return Weights(prior=prior, m=m, u=u)
+
+
+def _ordered(m: tuple[float, ...], u: tuple[float, ...]) -> tuple[Float, Float]:
+    """Pool adjacent levels until no level weighs less than the one below it.
+
+    Levels are ordered by closeness, so a closer level must not count as less
+    evidence: a learned "close" name above "exact" would be noise in the sample,
+    and an explanation that reads wrong. Pooled levels share their *m* and their
+    *u* equally, so both sums stay one and each pooled level's weight is
+    ``log2(Σm / Σu)`` over the pool (pool-adjacent-violators).
+    """
+    blocks: list[list[float]] = []  # [m sum, u sum, levels]
+    for m_level, u_level in zip(m, u, strict=True):
+        blocks.append([m_level, u_level, 1])
+        while len(blocks) > 1 and (
+            blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]
+        ):
+            m_top, u_top, size = blocks.pop()
+            blocks[-1][0] += m_top
+            blocks[-1][1] += u_top
+            blocks[-1][2] += size
+    sizes = [int(block[2]) for block in blocks]
+    return (
+        np.repeat([block[0] / block[2] for block in blocks], sizes),
+        np.repeat([block[1] / block[2] for block in blocks], sizes),
+    )
 
 
 def _distribution(

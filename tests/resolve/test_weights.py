@@ -46,3 +46,31 @@ def test_weights_score_is_prior_plus_field_weights() -> None:
         + DEFAULT_WEIGHTS.level_weight("phone", 1)
     )
     assert abs(score - expected) < 1e-9
+
+
+def test_estimate_weights_never_weighs_a_closer_level_less() -> None:
+    """A sample where "exact" names show up among non-matches pools it with "close".
+
+    Matches here mostly have close names and equal phones; a tenth of the
+    non-matches share an exact name (namesakes). Left alone, "exact" would weigh
+    less than "close"; pooled, the two weigh the same and no level is out of order.
+    """
+    data = np.vstack(
+        [
+            levels(3, 1, 900),
+            levels(5, 1, 100),
+            levels(0, 0, 2700),
+            levels(5, 0, 300),
+        ]
+    )
+
+    weights = estimate_weights(data)
+
+    for field in FIELDS:
+        shown = [
+            weights.level_weight(field, level)
+            for level in range(6)[: len(weights.m[field])]
+        ]
+        assert shown == sorted(shown), field
+    name = [weights.level_weight("name", level) for level in (3, 4, 5)]
+    assert name[0] == name[1] == name[2]
