@@ -27,7 +27,11 @@ def retry(
     config: ConfigOption = None,
     preview: Annotated[
         bool,
-        typer.Option("--preview", help="Show what would be sent, and send nothing."),
+        typer.Option(
+            "--preview",
+            help="List the refused writes as they were refused, and send nothing; "
+            "a retry reads each company first and may send less.",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
