@@ -170,8 +170,9 @@ class MatchingSettings(Strict):
         0.75,
         ge=0,
         le=1,
-        description="name similarity at which records with different business ids "
-        "are linked as related entities of one group",
+        description="share of the shorter name's words, weighted by rarity, found in "
+        "the other name at which records with different business ids are linked "
+        "as related entities of one group",
     )
     learn_weights: bool = Field(
         True, description="learn per-field weights from the data (EM) on each run"

@@ -3,7 +3,8 @@
 - ``match``: two records of one partner joined by an equal valid business id, a
   person's ``same``, or a model probability at or above the match threshold.
 - ``related``: records with different valid business ids whose names say they
-  belong to one group ("Valmet Oyj", "Valmet Technologies Oy"); never merged.
+  belong to one group: the distinctive words of one name are in the other
+  ("Valmet Oyj", "Valmet Technologies Oy"); never merged.
 - ``review``: records left in different partners although their probability is at
   least the review threshold, or although they share a company domain (evidence in
   conflict with the rest), or a person's ``same`` that a business id overrules.
@@ -314,8 +315,10 @@ def _is_related(
     ids = matching.features.business_id
     left, right = ids[matching.pairs.left[part]], ids[matching.pairs.right[part]]
     differs = (left >= 0) & (right >= 0) & (left != right)
-    similar = np.maximum(matching.name_ratio[part], matching.name_containment[part])
-    related: npt.NDArray[np.bool_] = differs & (similar >= settings.related_threshold)
+    # Containment, not text similarity: "Valmet" inside "Valmet Technologies" says
+    # group, while "Asunto Oy Tampereen Aava" and "… Abies" are merely alike.
+    contained = matching.name_containment[part] >= settings.related_threshold
+    related: npt.NDArray[np.bool_] = differs & contained
     return related
 
 

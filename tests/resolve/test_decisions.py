@@ -60,6 +60,19 @@ def test_resolve_group_companies_are_linked_as_related() -> None:
     ]
 
 
+def test_resolve_names_merely_alike_are_not_related() -> None:
+    """Housing companies of one street are alike in text but of no group."""
+    records = [
+        make_org("crm:1", "Asunto Oy Tampereen Aava", business_id="0112038-9"),
+        make_org("crm:2", "Asunto Oy Tampereen Abies", business_id="2769022-2"),
+    ]
+
+    resolution = resolve(records, settings=fixed_settings())
+
+    assert len(resolution.partners) == 2
+    assert resolution.links == []
+
+
 def test_resolve_equal_domain_with_similar_name_matches() -> None:
     """A shared company domain and a like name make one partner."""
     records = [
