@@ -110,8 +110,7 @@ def build_features(
 
     Each distinct value (a name, a domain, an address as written) is normalised
     once, however many records carry it. On a large run most names are normalised
-    in worker processes while this one reads the other fields
-    (``mappings.name_workers``).
+    in a worker process while this one reads the other fields (``sync.parallel``).
 
     Args:
         organisations: the records, in the order their rows should have.
@@ -364,9 +363,4 @@ def _numbered(values: Sequence[H]) -> tuple[IntArray, list[H]]:
 
 def _factorise(values: Sequence[Hashable | None]) -> IntArray:
     """Number the distinct non-empty values in order of appearance; empty is -1."""
-    ids: dict[Hashable, int] = {}
-    return np.fromiter(
-        (ids.setdefault(value, len(ids)) if value else -1 for value in values),
-        dtype=np.int64,
-        count=len(values),
-    )
+    return _numbered(values)[0]

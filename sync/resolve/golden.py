@@ -72,7 +72,7 @@ def build_golden(
         business_ids: the members' valid business ids, when already known;
             otherwise they are validated here.
         readings: how some of the members' names are written, read before
-            (``golden_name.read_names``); the others are read here.
+            (``mappings.written.read_names``); the others are read here.
 
     Returns:
         The golden organisation, with ref ``sidos:<partner_id>``.

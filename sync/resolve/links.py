@@ -105,7 +105,7 @@ PairTest = Callable[
 
 
 def _select(matching: Matching, test: PairTest) -> Selected:
-    """Return the scored pairs that pass ``test``, a chunk at a time.
+    """Return the scored pairs that pass ``test`` and no person decided, in chunks.
 
     The candidates and the pairs clustering scored later are read separately, in
     chunks of ``CHUNK``: the tests' temporary arrays then stay small enough to
@@ -115,9 +115,9 @@ def _select(matching: Matching, test: PairTest) -> Selected:
     for left, right, probability in matching.pairs.parts():
         for start in range(0, len(left), CHUNK):
             part = slice(start, start + CHUNK)
-            kept = start + np.flatnonzero(
-                test(matching, left[part], right[part], probability[part])
-            )
+            passed = test(matching, left[part], right[part], probability[part])
+            passed &= ~_decided(matching, left[part], right[part])
+            kept = start + np.flatnonzero(passed)
             parts.append((left[kept], right[kept], probability[kept]))
     if not parts:
         return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
@@ -137,9 +137,10 @@ def _is_match(
     settings: MatchingSettings,
 ) -> npt.NDArray[np.bool_]:
     labels = matching.labels
-    match = (labels[left] == labels[right]) & (probability >= settings.match_threshold)
-    chosen: npt.NDArray[np.bool_] = match & ~_decided(matching, left, right)
-    return chosen
+    match: npt.NDArray[np.bool_] = (labels[left] == labels[right]) & (
+        probability >= settings.match_threshold
+    )
+    return match
 
 
 def _is_unsure(
@@ -154,9 +155,10 @@ def _is_unsure(
     domain = matching.features.domain
     open_pair = (labels[left] != labels[right]) & (probability != BLOCKED)
     same_domain = (domain[left] >= 0) & (domain[left] == domain[right])
-    wanted = open_pair & ((probability >= settings.review_threshold) | same_domain)
-    chosen: npt.NDArray[np.bool_] = wanted & ~_decided(matching, left, right)
-    return chosen
+    wanted: npt.NDArray[np.bool_] = open_pair & (
+        (probability >= settings.review_threshold) | same_domain
+    )
+    return wanted
 
 
 def _sorted(batches: list[_Batch]) -> LinkRows:
@@ -360,7 +362,8 @@ def _review_links(
 
 def _shared(values: list[float]) -> list[float]:
     # Similarities rounded to three decimals take at most a thousand values, and
-    # a large run has a million related links: one float object per value.
+    # a large run has hundreds of thousands of related links: one float object per
+    # value rather than per link.
     seen: dict[float, float] = {}
     return list(map(seen.setdefault, values, values))
 

@@ -183,7 +183,9 @@ def _names_to_read(
     names: dict[str, None] = {}
     for rows in groups:
         if len(rows) > 1:
-            written = {name for row in rows if (name := records[row].name)}
+            written = {
+                name for row in rows if (name := records[row].name) and name.strip()
+            }
             if len(written) > 1:
                 names.update(dict.fromkeys(written))
     return list(names)

@@ -14,6 +14,7 @@ sample would put out of order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -193,17 +194,25 @@ def _maximise(
     m: dict[str, tuple[float, ...]] = {}
     u: dict[str, tuple[float, ...]] = {}
     for column, field in enumerate(FIELDS):
-        ordered = _ordered(
+        m[field], u[field] = _ordered(
             _distribution(patterns[:, column], matched, start.m[field]),
             _distribution(patterns[:, column], unmatched, start.u[field]),
         )
-        m[field] = tuple(ordered[0].tolist())
-        u[field] = tuple(ordered[1].tolist())
     prior = float(np.clip(matched.sum() / counts.sum(), FLOOR, 1 - FLOOR))
     return Weights(prior=prior, m=m, u=u)
 
 
-def _ordered(m: tuple[float, ...], u: tuple[float, ...]) -> tuple[Float, Float]:
+class _Pool(NamedTuple):
+    """Adjacent levels pooled: their summed *m* and *u*, and how many they are."""
+
+    m: float
+    u: float
+    levels: int
+
+
+def _ordered(
+    m: tuple[float, ...], u: tuple[float, ...]
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Pool adjacent levels until no level weighs less than the one below it.
 
     Levels are ordered by closeness, so a closer level must not count as less
@@ -212,20 +221,16 @@ def _ordered(m: tuple[float, ...], u: tuple[float, ...]) -> tuple[Float, Float]:
     *u* equally, so both sums stay one and each pooled level's weight is
     ``log2(Σm / Σu)`` over the pool (pool-adjacent-violators).
     """
-    blocks: list[list[float]] = []  # [m sum, u sum, levels]
+    pools: list[_Pool] = []
     for m_level, u_level in zip(m, u, strict=True):
-        blocks.append([m_level, u_level, 1])
-        while len(blocks) > 1 and (
-            blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]
-        ):
-            m_top, u_top, size = blocks.pop()
-            blocks[-1][0] += m_top
-            blocks[-1][1] += u_top
-            blocks[-1][2] += size
-    sizes = [int(block[2]) for block in blocks]
+        pool = _Pool(m_level, u_level, 1)
+        while pools and pools[-1].m * pool.u > pool.m * pools[-1].u:
+            below = pools.pop()
+            pool = _Pool(below.m + pool.m, below.u + pool.u, below.levels + pool.levels)
+        pools.append(pool)
     return (
-        np.repeat([block[0] / block[2] for block in blocks], sizes),
-        np.repeat([block[1] / block[2] for block in blocks], sizes),
+        tuple(p.m / p.levels for p in pools for _ in range(p.levels)),
+        tuple(p.u / p.levels for p in pools for _ in range(p.levels)),
     )
 
 

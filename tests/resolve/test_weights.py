@@ -68,8 +68,7 @@ def test_estimate_weights_never_weighs_a_closer_level_less() -> None:
 
     for field in FIELDS:
         shown = [
-            weights.level_weight(field, level)
-            for level in range(6)[: len(weights.m[field])]
+            weights.level_weight(field, level) for level in range(len(weights.m[field]))
         ]
         assert shown == sorted(shown), field
     name = [weights.level_weight("name", level) for level in (3, 4, 5)]
